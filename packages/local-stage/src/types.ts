@@ -1,0 +1,56 @@
+/** Shapes shared by the local stage's modules. */
+
+/** A request exactly as it arrived, before any decoding, so signatures are checked on what was sent. */
+export interface ReceivedRequest {
+  method: string;
+  /** The raw request-target: path and query string, percent-encoding untouched. */
+  target: string;
+  /** Raw header pairs in arrival order (Node's `req.rawHeaders`, paired up). */
+  headers: Array<[name: string, value: string]>;
+  body: Buffer;
+  sourceIp: string;
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+  Version?: string;
+  Statement: Statement | Statement[];
+}
+
+/** An identity policy with a name that reports can show, e.g. `orders-local-lambda`. */
+export interface NamedPolicy {
+  name: string;
+  document: PolicyDocument;
+}
+
+/** Who signed a request: what the access key maps to. */
+export interface Principal {
+  /** `arn:aws:sts::{account}:assumed-role/{role}/{session}` or `arn:aws:iam::{account}:user/{name}`. */
+  arn: string;
+  /** What API Gateway puts in `identity.caller` and `identity.user`: `AROA…:{session}` or `AIDA…`. */
+  userId: string;
+  accountId: string;
+  /** Set for a role's session; reports group by it. */
+  roleName?: string;
+  policies: NamedPolicy[];
+}
+
+/** A key the stage issued, with the principal it maps to. */
+export interface IssuedKey extends Credentials {
+  principal: Principal;
+}
