@@ -1,7 +1,8 @@
 // Projects of one runner: `unit` never touches the network; `packaging` compiles every service offline;
-// `integration` runs against a stage
-// (an ephemeral local stage by default, a deployed AWS stage when STAGE is set).
+// `integration` runs against a stage: an ephemeral local stage by default, the deployed AWS stage
+// named by STAGE otherwise (see packages/stage-harness).
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+const againstAws = Boolean(process.env.STAGE) && process.env.STAGE !== 'local';
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -22,7 +23,13 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/services/*/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/packages/stage-harness/src/global-setup.ts',
+      globalTeardown: '<rootDir>/packages/stage-harness/src/global-teardown.ts',
+      testMatch: [
+        '<rootDir>/services/*/test/integration/**/*.test.ts',
+        // The local stage's own proofs (fixture services with IAM mistakes) exist only locally.
+        ...(againstAws ? [] : ['<rootDir>/packages/local-stage/test/integration/**/*.test.ts']),
+      ],
     },
   ],
 };

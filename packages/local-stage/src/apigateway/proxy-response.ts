@@ -1,0 +1,124 @@
+import * as z from 'zod';
+import type { InvokeResult } from '../lambda/types';
+import { matchesBinaryMediaType } from './proxy-event';
+import { extendedRequestIdFor, traceIdFor } from './request-ids';
+
+/** API Gateway's own timeout for an integration; past it the client gets 504 whatever the function does. */
+export const INTEGRATION_TIMEOUT_MS = 29_000;
+
+/** API Gateway gave up waiting for the function (the function may still be running). */
+export interface IntegrationTimeout {
+  ok: false;
+  kind: 'integration-timeout';
+  durationMs: number;
+}
+
+export type IntegrationResult = InvokeResult | IntegrationTimeout;
+
+export interface HttpAnswer {
+  statusCode: number;
+  headers: Record<string, string[]>;
+  body: Buffer;
+}
+
+const headerValue = z.union([z.string(), z.boolean()]);
+/**
+ * The proxy response API Gateway REST accepts: every field optional, nothing else allowed; a status
+ * code given as a string of digits is accepted; header values are strings (booleans are printed).
+ */
+const ProxyResponse = z.strictObject({
+  statusCode: z
+    .union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)])
+    .pipe(z.number().min(100).max(599))
+    .optional(),
+  headers: z.record(z.string(), headerValue).nullable().optional(),
+  multiValueHeaders: z.record(z.string(), z.array(headerValue)).nullable().optional(),
+  body: z.string().nullable().optional(),
+  isBase64Encoded: z.boolean().optional(),
+});
+type ProxyResponse = z.infer<typeof ProxyResponse>;
+
+/**
+ * Maps a Lambda result to API Gateway REST's HTTP answer: a valid proxy response becomes the answer;
+ * a function error, crash, malformed response or a function timeout within API Gateway's 29 s is
+ * 502 `{"message": "Internal server error"}` ("Execution failed due to configuration error: Malformed
+ * Lambda proxy response" in API Gateway's log); API Gateway's own 29 s timeout is 504
+ * `{"message": "Endpoint request timed out"}`. Every answer carries `x-amzn-RequestId` and `x-amz-apigw-id`.
+ *
+ * @example
+ * toHttpResponse({ ok: true, payload: { statusCode: 200, body: '{"id":"42"}' }, durationMs: 3 }, requestId);
+ * // { statusCode: 200, headers: { 'Content-Type': ['application/json'], 'x-amzn-RequestId': [requestId], … }, body }
+ */
+export function toHttpResponse(
+  result: IntegrationResult,
+  requestId: string,
+  options: { binaryMediaTypes?: string[]; accept?: string } = {},
+): HttpAnswer {
+  if (!result.ok) {
+    return result.kind === 'integration-timeout'
+      ? gatewayError(504, 'Endpoint request timed out', requestId)
+      : gatewayError(502, 'Internal server error', requestId);
+  }
+  const parsed = ProxyResponse.safeParse(result.payload);
+  // `{}` is rejected although each field is optional: API Gateway needs at least one.
+  if (!parsed.success || Object.keys(parsed.data).length === 0) {
+    return gatewayError(502, 'Internal server error', requestId);
+  }
+  return proxyAnswer(parsed.data, requestId, options);
+}
+
+function proxyAnswer(
+  response: ProxyResponse,
+  requestId: string,
+  options: { binaryMediaTypes?: string[]; accept?: string },
+): HttpAnswer {
+  const headers = mergeHeaders(response);
+  if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
+    headers['Content-Type'] = ['application/json'];
+  }
+  const text = response.body ?? '';
+  // A base64 body is decoded only when the client accepts one of the API's binary media types;
+  // otherwise API Gateway passes the base64 text through.
+  const decode =
+    response.isBase64Encoded === true && matchesBinaryMediaType(options.accept, options.binaryMediaTypes);
+  return {
+    statusCode: response.statusCode ?? 200,
+    headers: { ...headers, ...requestIdHeaders(requestId) },
+    body: Buffer.from(text, decode ? 'base64' : 'utf8'),
+  };
+}
+
+/** `headers` and `multiValueHeaders` merged; for a name in both, the multi-valued list wins. */
+function mergeHeaders(response: ProxyResponse): Record<string, string[]> {
+  const merged: Record<string, string[]> = {};
+  const print = (value: string | boolean) => String(value);
+  for (const [name, value] of Object.entries(response.headers ?? {})) merged[name] = [print(value)];
+  for (const [name, values] of Object.entries(response.multiValueHeaders ?? {})) {
+    for (const existing of Object.keys(merged)) {
+      if (existing.toLowerCase() === name.toLowerCase()) delete merged[existing];
+    }
+    merged[name] = values.map(print);
+  }
+  return merged;
+}
+
+function gatewayError(statusCode: number, message: string, requestId: string): HttpAnswer {
+  return {
+    statusCode,
+    headers: {
+      'Content-Type': ['application/json'],
+      'x-amzn-ErrorType': ['InternalServerErrorException'],
+      ...requestIdHeaders(requestId),
+    },
+    // API Gateway writes these two with a space after the colon.
+    body: Buffer.from(JSON.stringify({ message }).replace('":"', '": "')),
+  };
+}
+
+function requestIdHeaders(requestId: string): Record<string, string[]> {
+  return {
+    'x-amzn-RequestId': [requestId],
+    'x-amz-apigw-id': [extendedRequestIdFor(requestId)],
+    'X-Amzn-Trace-Id': [traceIdFor(requestId)],
+  };
+}

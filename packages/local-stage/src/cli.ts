@@ -1,0 +1,94 @@
+import { relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { LocalStageError } from './errors';
+import { DEFAULTS, LocalStage } from './stage';
+import type { StageDescription } from './stage-files';
+
+const USAGE = `Usage: npm start -- [--port ${DEFAULTS.port}] [--persist DIR] [--no-package]
+
+Packages every service for stage "${DEFAULTS.stage}" (unchanged ones are reused), provisions them on this
+machine and serves them behind one endpoint that verifies SigV4 and evaluates IAM as AWS does.
+  --port N        front door port (0: any free port)
+  --persist DIR   keep DynamoDB and SSM data in DIR between runs (in memory otherwise)
+  --no-package    use the packages already in each service's .serverless/
+While it runs: type "r" and Enter for the access report; Ctrl-C stops it (and prints the report).`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      persist: { type: 'string' },
+      'no-package': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+  const port = values.port === undefined ? DEFAULTS.port : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new LocalStageError(`--port must be 0–65535, not ${values.port}`);
+  const repoRoot = resolve(__dirname, '../../..');
+  const started = Date.now();
+  console.log('Packaging services for stage local…');
+  const stage = await LocalStage.start({
+    repoRoot,
+    port,
+    persist: values.persist ? resolve(values.persist) : undefined,
+    packageFirst: !values['no-package'],
+  });
+  console.log(readyText(stage.description, repoRoot, Date.now() - started));
+  watchForReportRequests(stage);
+  stopOnSignals(stage);
+}
+
+function readyText(description: StageDescription, repoRoot: string, ms: number): string {
+  const credentials =
+    relative(process.cwd(), resolve(repoRoot, '.local-stage/credentials')) || '.local-stage/credentials';
+  const lines = [
+    '',
+    `Local stage "${description.stage}" ready in ${(ms / 1000).toFixed(1)} s — region ${description.region}, account ${description.accountId}`,
+    `  endpoint (execute-api, ssm, dynamodb): ${description.endpoint}`,
+  ];
+  for (const [name, service] of Object.entries(description.services)) {
+    if (service.url) lines.push(`  ${name.padEnd(14)} ${service.url}`);
+  }
+  const users = description.services.users?.url ?? `${description.endpoint}/{apiId}/${description.stage}`;
+  lines.push(
+    `  credentials: profile "${description.profile}" in ${credentials} (AWS_SHARED_CREDENTIALS_FILE)`,
+    '',
+    'A signed call (paste into a shell):',
+    `  KEY=$(awk '/aws_access_key_id/{print $3}' ${credentials}); SECRET=$(awk '/aws_secret_access_key/{print $3}' ${credentials})`,
+    `  curl -s --aws-sigv4 aws:amz:${description.region}:execute-api --user "$KEY:$SECRET" \\`,
+    `    -H 'content-type: application/json' -d '{"email":"ada@example.com","name":"Ada Lovelace"}' ${users}/users`,
+    '',
+    'Type "r" and Enter for the access report; Ctrl-C to stop.',
+  );
+  return lines.join('\n');
+}
+
+function watchForReportRequests(stage: LocalStage): void {
+  if (!process.stdin.readable) return;
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (line.trim().toLowerCase() === 'r') console.log(stage.accessReport());
+  });
+}
+
+function stopOnSignals(stage: LocalStage): void {
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${stage.accessReport()}\nStopping…`);
+    await stage.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof LocalStageError ? `local stage: ${error.message}` : error);
+  process.exit(1);
+});

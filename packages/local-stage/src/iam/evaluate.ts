@@ -1,0 +1,184 @@
+import type { NamedPolicy, Statement } from '../types';
+import { type ConditionContext, conditionContext, evaluateConditions, singleValue } from './conditions';
+import { type Substitution, substitute, substitutesVariables } from './policy-variables';
+import { actionMatches, arnMatches } from './wildcards';
+
+/** Which statement: its policy, its position in the policy's `Statement` list, and its `Sid` if any. */
+export interface StatementRef {
+  policyName: string;
+  index: number;
+  sid?: string;
+}
+
+/** A statement the local stage could not evaluate, and why. */
+export interface UnevaluableStatement {
+  statement: StatementRef;
+  reason: string;
+}
+
+/**
+ * The outcome of an identity-policy evaluation. `matched` lists the statements that decided it.
+ * An `ExplicitDeny` rests on the Deny statements that matched or, when none did, on those whose
+ * conditions could not be evaluated: the local stage applies those conservatively and lists the
+ * conditions in `unevaluableConditions`.
+ */
+export type Decision =
+  | { effect: 'Allow'; matched: StatementRef[] }
+  | { effect: 'ExplicitDeny'; matched: StatementRef[]; unevaluableConditions?: UnevaluableStatement[] }
+  | { effect: 'ImplicitDeny'; unevaluableConditions: UnevaluableStatement[] };
+
+/** One action on one resource, with the request's condition keys. */
+export interface RequestToAuthorize {
+  /** e.g. `execute-api:Invoke` */
+  action: string;
+  /** The resource ARN, or `*` for actions without resource-level permissions. */
+  resource: string;
+  /** Condition keys such as `aws:SourceIp`, `aws:PrincipalArn`, `aws:CurrentTime`, `aws:SecureTransport`. */
+  context?: Record<string, string | string[]>;
+}
+
+type Match = { kind: 'match' } | { kind: 'nomatch' } | { kind: 'unevaluable'; reasons: string[] };
+
+const MATCH: Match = { kind: 'match' };
+const NO_MATCH: Match = { kind: 'nomatch' };
+
+interface Evaluated {
+  ref: StatementRef;
+  effect: Statement['Effect'];
+  match: Match;
+}
+
+/**
+ * Identity-policy evaluation the way IAM does it for one principal: an explicit Deny wins, then any
+ * Allow, else implicit deny.
+ *
+ * What the local stage cannot evaluate (an unknown condition operator, a condition key the request
+ * context lacks without `…IfExists`, a policy variable with no value) makes that statement
+ * unevaluable. An unevaluable Allow grants nothing, so the request is denied unless another Allow
+ * grants it, and the decision says which condition failed to evaluate. An unevaluable Deny is
+ * applied as if it matched: the stage never lets through a request AWS might refuse.
+ *
+ * @example
+ * evaluate([{ name: 'orders', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:*:*:abc123/local/GET/users/*' }] } }],
+ *   { action: 'execute-api:Invoke', resource: 'arn:aws:execute-api:us-east-1:000000000000:abc123/local/GET/users/42' });
+ * // { effect: 'Allow', matched: [{ policyName: 'orders', index: 0 }] }
+ */
+export function evaluate(policies: NamedPolicy[], request: RequestToAuthorize): Decision {
+  const context = conditionContext(request.context);
+  const evaluated = policies.flatMap((policy) => evaluatePolicy(policy, request, context));
+  const denies = evaluated.filter((item) => item.effect === 'Deny');
+  const denying = denies.filter((item) => item.match.kind === 'match');
+  if (denying.length > 0) return { effect: 'ExplicitDeny', matched: denying.map((item) => item.ref) };
+  const doubtful = unevaluableOf(denies);
+  if (doubtful.length > 0) {
+    const matched = [...new Set(doubtful.map(({ statement }) => statement))];
+    return { effect: 'ExplicitDeny', matched, unevaluableConditions: doubtful };
+  }
+  const allows = evaluated.filter((item) => item.effect === 'Allow');
+  const granting = allows.filter((item) => item.match.kind === 'match');
+  if (granting.length > 0) return { effect: 'Allow', matched: granting.map((item) => item.ref) };
+  return { effect: 'ImplicitDeny', unevaluableConditions: unevaluableOf(allows) };
+}
+
+function unevaluableOf(items: Evaluated[]): UnevaluableStatement[] {
+  return items.flatMap((item) =>
+    item.match.kind === 'unevaluable'
+      ? item.match.reasons.map((reason) => ({ statement: item.ref, reason }))
+      : [],
+  );
+}
+
+/**
+ * A policy's statements, as a list whether the document holds one or many.
+ *
+ * @example
+ * statementsOf({ name: 'p', document: { Statement: { Effect: 'Allow', Action: '*', Resource: '*' } } }).length; // 1
+ */
+export function statementsOf(policy: NamedPolicy): Statement[] {
+  const { Statement: statements } = policy.document;
+  return Array.isArray(statements) ? statements : [statements];
+}
+
+function evaluatePolicy(
+  policy: NamedPolicy,
+  request: RequestToAuthorize,
+  context: ConditionContext,
+): Evaluated[] {
+  const variables = substitutesVariables(policy.document.Version);
+  return statementsOf(policy).map((statement, index) => ({
+    ref: statementRef(policy.name, index, statement),
+    effect: statement.Effect,
+    match: matchStatement(statement, request, context, variables),
+  }));
+}
+
+/**
+ * The reference the decision and the access report use for a statement.
+ *
+ * @example
+ * statementRef('orders-lambda', 0, { Sid: 'ReadUsers', Effect: 'Allow', Action: '*', Resource: '*' }); // { policyName: 'orders-lambda', index: 0, sid: 'ReadUsers' }
+ */
+export function statementRef(policyName: string, index: number, statement: Statement): StatementRef {
+  return statement.Sid ? { policyName, index, sid: statement.Sid } : { policyName, index };
+}
+
+function matchStatement(
+  statement: Statement,
+  request: RequestToAuthorize,
+  context: ConditionContext,
+  variables: boolean,
+): Match {
+  if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') return NO_MATCH;
+  if (!matchesAction(statement, request.action)) return NO_MATCH;
+  const resource = matchesResource(statement, request.resource, context, variables);
+  if (resource.kind === 'nomatch') return NO_MATCH;
+  const conditions = evaluateConditions(statement.Condition, context, variables);
+  if (conditions.kind === 'false') return NO_MATCH;
+  const reasons = [
+    ...(resource.kind === 'unevaluable' ? resource.reasons : []),
+    ...(conditions.kind === 'unevaluable' ? conditions.reasons : []),
+  ];
+  return reasons.length > 0 ? { kind: 'unevaluable', reasons } : MATCH;
+}
+
+function listOf(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** `Action` matches when any pattern does; `NotAction` when none does. A statement with neither is invalid. */
+function matchesAction(statement: Statement, action: string): boolean {
+  if (statement.Action !== undefined)
+    return listOf(statement.Action).some((pattern) => actionMatches(pattern, action));
+  if (statement.NotAction !== undefined) {
+    return !listOf(statement.NotAction).some((pattern) => actionMatches(pattern, action));
+  }
+  return false;
+}
+
+/** `Resource` matches when any pattern does; `NotResource` when none does. */
+function matchesResource(
+  statement: Statement,
+  resource: string,
+  context: ConditionContext,
+  variables: boolean,
+): Match {
+  const negated = statement.Resource === undefined;
+  const patterns = listOf(negated ? statement.NotResource : statement.Resource);
+  if (patterns.length === 0) return NO_MATCH;
+  const reasons: string[] = [];
+  for (const pattern of patterns) {
+    const resolved: Substitution = variables
+      ? substitute(pattern, (key) => singleValue(context, key))
+      : { ok: true, value: pattern };
+    if (!resolved.ok) {
+      reasons.push(
+        `${negated ? 'NotResource' : 'Resource'} ${pattern}: the policy variable \${${resolved.missingKey}} has no value in the request context`,
+      );
+    } else if (arnMatches(resolved.value, resource)) {
+      return negated ? NO_MATCH : MATCH;
+    }
+  }
+  if (reasons.length > 0) return { kind: 'unevaluable', reasons };
+  return negated ? MATCH : NO_MATCH;
+}

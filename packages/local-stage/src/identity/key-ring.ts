@@ -1,0 +1,86 @@
+import type { IssuedKey, NamedPolicy, Principal } from '../types';
+import { awsId, secretKey, sessionToken } from './ids';
+
+/** An IAM role as the stage provisioned it from a template. */
+export interface Role {
+  roleName: string;
+  arn: string;
+  roleId: string;
+  policies: NamedPolicy[];
+}
+
+export const DEVELOPER_USER = 'local-developer';
+
+/** Allows everything: the developer's tools and tests act as an administrator would. */
+const ADMINISTRATOR_ACCESS: NamedPolicy = {
+  name: 'AdministratorAccess',
+  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+};
+
+/**
+ * The stage's access keys: one long-term key for the developer (an IAM user allowed everything) and
+ * temporary keys, with session tokens, for role sessions (what Lambda gives each function).
+ *
+ * @example
+ * const ring = new KeyRing('000000000000');
+ * ring.lookup(ring.developer.accessKeyId)?.principal.arn // 'arn:aws:iam::000000000000:user/local-developer'
+ */
+export class KeyRing {
+  readonly developer: IssuedKey;
+  private readonly keys = new Map<string, IssuedKey>();
+  private readonly sessions = new Map<string, IssuedKey>();
+
+  constructor(readonly accountId: string) {
+    this.developer = this.add({
+      accessKeyId: awsId('AKIA'),
+      secretAccessKey: secretKey(),
+      principal: {
+        arn: `arn:aws:iam::${accountId}:user/${DEVELOPER_USER}`,
+        userId: awsId('AIDA'),
+        accountId,
+        policies: [ADMINISTRATOR_ACCESS],
+      },
+    });
+  }
+
+  /** The key the stage issued under this id, if any. */
+  lookup(accessKeyId: string): IssuedKey | undefined {
+    return this.keys.get(accessKeyId);
+  }
+
+  /**
+   * Temporary credentials of a role session, as STS AssumeRole returns them. One key per role and
+   * session name, so a function keeps its credentials while the stage runs.
+   */
+  roleSession(role: Role, sessionName: string): IssuedKey {
+    const id = `${role.arn}|${sessionName}`;
+    const existing = this.sessions.get(id);
+    if (existing) return existing;
+    const principal: Principal = {
+      arn: `arn:aws:sts::${this.accountId}:assumed-role/${role.roleName}/${sessionName}`,
+      userId: `${role.roleId}:${sessionName}`,
+      accountId: this.accountId,
+      roleName: role.roleName,
+      // Shared by reference: policies attached to the role later apply to sessions already issued.
+      policies: role.policies,
+    };
+    const key = this.add({
+      accessKeyId: awsId('ASIA'),
+      secretAccessKey: secretKey(),
+      sessionToken: sessionToken(),
+      principal,
+    });
+    this.sessions.set(id, key);
+    return key;
+  }
+
+  /** Every principal a key was issued to: the developer and each role session. */
+  principals(): Principal[] {
+    return [...this.keys.values()].map((key) => key.principal);
+  }
+
+  private add(key: IssuedKey): IssuedKey {
+    this.keys.set(key.accessKeyId, key);
+    return key;
+  }
+}

@@ -1,0 +1,49 @@
+import type { Credentials } from '../types';
+
+/** A Lambda function as the template declares it, resolved for this stage. */
+export interface FunctionDefinition {
+  /** e.g. `users-local-getUser` */
+  functionName: string;
+  /** As in the template, e.g. `src/handlers/get-user.handler` */
+  handler: string;
+  /** Absolute path of the zip that `serverless package` wrote. */
+  codeZip: string;
+  /** e.g. `nodejs22.x`; the local Node runs it, with a one-time note when it is not `nodejs*`. */
+  runtime: string;
+  /** The template's `Environment.Variables`, resolved. */
+  environment: Record<string, string>;
+  /** Lambda's default is 3. */
+  timeoutSeconds: number;
+  /** Lambda's default is 128. */
+  memorySize: number;
+  region: string;
+  /** The account in `context.invokedFunctionArn`; defaults to `000000000000`. */
+  accountId?: string;
+  /** The role's temporary credentials (with session token), asked for at each cold start. */
+  credentials: () => Credentials;
+  /** The front door URL for each service the SDK should call, e.g. `http://127.0.0.1:4566`. */
+  endpoints: { ssm: string; dynamodb: string };
+}
+
+/** The outcome of one invocation: the handler's result, or why there is none. */
+export type InvokeResult =
+  | { ok: true; payload: unknown; durationMs: number }
+  | {
+      ok: false;
+      /** `error`: the handler threw or failed to load; `timeout`: it ran past its timeout; `crash`: its runtime died. */
+      kind: 'error' | 'timeout' | 'crash';
+      errorType: string;
+      errorMessage: string;
+      durationMs: number;
+    };
+
+export type InvokeFailure = Extract<InvokeResult, { ok: false }>;
+
+export interface LambdaRuntimeOptions {
+  /** Where zips are unpacked, once per zip hash; default a temporary directory removed on `stop()`. */
+  codeRoot?: string;
+  /** Where the functions' console output goes, one line at a time; default stdout prefixed with the function name. */
+  log?: (line: string, functionName: string) => void;
+  /** Execution environments per function, each running one invocation at a time; default 4. */
+  maxEnvironmentsPerFunction?: number;
+}

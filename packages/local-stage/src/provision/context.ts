@@ -1,0 +1,47 @@
+import type { RestApiDefinition } from '../apigateway';
+import type { PackagedStack } from '../cloudformation';
+import type { DynaliteBackend } from '../dynamodb/dynalite-backend';
+import type { DeployedApi } from '../front-door/execute-api';
+import type { KeyRing, Role } from '../identity/key-ring';
+import type { LambdaRuntime } from '../lambda';
+import type { ParameterStore } from '../ssm';
+
+/** What one stack's resources are provisioned into: the stage's shared services and registries. */
+export interface StageServices {
+  region: string;
+  accountId: string;
+  stageName: string;
+  /** The front door's URL, e.g. `http://127.0.0.1:4577`. */
+  endpoint: string;
+  keys: KeyRing;
+  /** Roles by ARN. */
+  roles: Map<string, Role>;
+  ssm: ParameterStore;
+  dynamodb: DynaliteBackend;
+  lambda: LambdaRuntime;
+  apis: Map<string, DeployedApi>;
+  /** Function names whose resource policy allows `apigateway.amazonaws.com`. */
+  invocableFunctions: Set<string>;
+  /** CloudFormation exports of every stack provisioned so far. */
+  exports: Map<string, string>;
+  log: (line: string) => void;
+}
+
+export interface ProvisionedResource {
+  physicalId: string;
+  attributes: Record<string, string>;
+}
+
+/** One resource being provisioned, its properties already resolved. */
+export interface ResourceRequest {
+  stack: PackagedStack;
+  logicalId: string;
+  properties: Record<string, unknown>;
+  stage: StageServices;
+  /** REST APIs of this stack still being assembled, by API id. */
+  apisUnderConstruction: Map<string, RestApiDefinition>;
+}
+
+export type ResourceProvisioner = (
+  request: ResourceRequest,
+) => Promise<ProvisionedResource> | ProvisionedResource;

@@ -1,0 +1,214 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadPackagedStack, stackOrder } from './cloudformation';
+import { DynaliteBackend } from './dynamodb/dynalite-backend';
+import { LocalStageError } from './errors';
+import { FrontDoor } from './front-door/server';
+import { AccessRecorder, formatAccessReport } from './iam';
+import { KeyRing, type Role } from './identity/key-ring';
+import { LambdaRuntime } from './lambda';
+import { findServices, packageServices, type ServiceDir } from './packaging';
+import type { StageServices } from './provision/context';
+import { type ProvisionedStack, provisionStack } from './provision/provision-stack';
+import { ParameterStore } from './ssm';
+import { removeStageFiles, type StageDescription, writeStageFiles } from './stage-files';
+import type { Credentials } from './types';
+
+export interface LocalStageOptions {
+  /** The repository: its `services/*` are packaged and provisioned. */
+  repoRoot: string;
+  /** Further service folders to provision after the repository's own (fixture services in tests). */
+  extraServiceDirs?: string[];
+  stage?: string;
+  region?: string;
+  accountId?: string;
+  /** Front door port; 0 picks a free one. */
+  port?: number;
+  /** Keep DynamoDB and SSM data in this folder between runs; in memory when absent. */
+  persist?: string;
+  /** Where stage.json and the credentials go; `{repoRoot}/.local-stage` by default. */
+  stateDir?: string;
+  /** Package services first (reusing unchanged packages); false to use what `.serverless/` holds. */
+  packageFirst?: boolean;
+  log?: (line: string) => void;
+}
+
+interface Settings {
+  stage: string;
+  region: string;
+  accountId: string;
+  port: number;
+}
+
+export const DEFAULTS: Readonly<Settings> = {
+  stage: 'local',
+  region: 'us-east-1',
+  accountId: '000000000000',
+  port: 4577,
+};
+
+/**
+ * The local AWS stage: every packaged service provisioned on this machine behind one front door that
+ * verifies SigV4 and evaluates IAM the way AWS does.
+ *
+ * @example
+ * const stage = await LocalStage.start({ repoRoot: process.cwd(), port: 0 });
+ * console.log(stage.description.services.users.url);
+ * await stage.stop();
+ */
+export class LocalStage {
+  private constructor(
+    readonly description: StageDescription,
+    private readonly services: StageServices,
+    private readonly closers: Array<() => Promise<void>>,
+    private readonly recorder: AccessRecorder,
+    private readonly stateDir: string,
+  ) {}
+
+  static async start(options: LocalStageOptions): Promise<LocalStage> {
+    const settings = { ...DEFAULTS, ...definedOnly(options) };
+    const log = options.log ?? ((line: string) => console.log(line));
+    const serviceDirs = await prepareServices(options, settings.stage, log);
+    const stacks = stackOrder(serviceDirs.map((dir) => loadPackagedStack(dir)));
+    const closers: Array<() => Promise<void>> = [];
+    try {
+      const recorder = new AccessRecorder();
+      const services = await startServices(settings, options, recorder, log, closers);
+      const provisioned: ProvisionedStack[] = [];
+      for (const stack of stacks) provisioned.push(await provisionStack(stack, services));
+      const description = describe(settings, services, provisioned);
+      const stateDir = options.stateDir ?? join(options.repoRoot, '.local-stage');
+      await writeStageFiles(stateDir, description, services.keys.developer);
+      return new LocalStage(description, services, closers, recorder, stateDir);
+    } catch (error) {
+      await closeAll(closers);
+      throw error;
+    }
+  }
+
+  get endpoint(): string {
+    return this.description.endpoint;
+  }
+
+  /** The developer's credentials: an IAM user allowed everything, for tools and tests. */
+  get developerCredentials(): Credentials {
+    const { accessKeyId, secretAccessKey } = this.services.keys.developer;
+    return { accessKeyId, secretAccessKey };
+  }
+
+  /** Temporary credentials of a role (by name), so a test can call exactly as a function would. */
+  credentialsForRole(roleName: string, sessionName = 'local-stage-test'): Credentials {
+    const role = this.role(roleName);
+    const { accessKeyId, secretAccessKey, sessionToken } = this.services.keys.roleSession(role, sessionName);
+    return { accessKeyId, secretAccessKey, sessionToken };
+  }
+
+  /** For each role, each IAM statement used or never used, and every denial. */
+  accessReport(): string {
+    return formatAccessReport(this.recorder.report(this.services.keys.principals()));
+  }
+
+  async stop(): Promise<void> {
+    await closeAll(this.closers);
+    await removeStageFiles(this.stateDir);
+  }
+
+  private role(roleName: string): Role {
+    const role = [...this.services.roles.values()].find((candidate) => candidate.roleName === roleName);
+    if (!role) {
+      const known = [...this.services.roles.values()].map((candidate) => candidate.roleName).join(', ');
+      throw new LocalStageError(`No role ${roleName} in this stage; roles: ${known}`);
+    }
+    return role;
+  }
+}
+
+async function prepareServices(
+  options: LocalStageOptions,
+  stage: string,
+  log: (line: string) => void,
+): Promise<string[]> {
+  const own = findServices(options.repoRoot);
+  const extra: ServiceDir[] = (options.extraServiceDirs ?? []).map((dir) => ({
+    name: dir.split('/').pop() ?? dir,
+    dir,
+  }));
+  const all = [...own, ...extra];
+  if (options.packageFirst !== false) {
+    await packageServices(all, {
+      stage,
+      repoRoot: options.repoRoot,
+      onProgress: ({ service, state, ms }) => {
+        if (state !== 'packaging')
+          log(`  ${service}: ${state}${ms === undefined ? '' : ` in ${(ms / 1000).toFixed(1)} s`}`);
+      },
+    });
+  }
+  return all.map((service) => service.dir);
+}
+
+async function startServices(
+  settings: Settings,
+  options: LocalStageOptions,
+  recorder: AccessRecorder,
+  log: (line: string) => void,
+  closers: Array<() => Promise<void>>,
+): Promise<StageServices> {
+  if (options.persist) await mkdir(options.persist, { recursive: true });
+  const dynamodb = await DynaliteBackend.start(
+    options.persist ? { path: join(options.persist, 'dynamodb') } : {},
+  );
+  closers.push(() => dynamodb.stop());
+  const lambda = new LambdaRuntime({ log: (line, fn) => log(`[${fn}] ${line}`) });
+  closers.push(() => lambda.stop());
+  const services: Omit<StageServices, 'endpoint'> = {
+    region: settings.region,
+    accountId: settings.accountId,
+    stageName: settings.stage,
+    keys: new KeyRing(settings.accountId),
+    roles: new Map(),
+    ssm: new ParameterStore(options.persist ? { persistFile: join(options.persist, 'ssm.json') } : {}),
+    dynamodb,
+    lambda,
+    apis: new Map(),
+    invocableFunctions: new Set(),
+    exports: new Map(),
+    log,
+  };
+  const door = await FrontDoor.listen(
+    { ...services, recorder, now: () => new Date(), log },
+    { port: settings.port },
+  );
+  closers.unshift(() => door.close());
+  return { ...services, endpoint: door.url };
+}
+
+function describe(settings: Settings, services: StageServices, stacks: ProvisionedStack[]): StageDescription {
+  const described: StageDescription['services'] = {};
+  for (const { stack, resources } of stacks) {
+    const api = [...resources.values()].find((resource) => resource.type === 'AWS::ApiGateway::RestApi');
+    const roles = [...resources.values()].filter((resource) => resource.type === 'AWS::IAM::Role');
+    described[stack.service] = {
+      url: api ? `${services.endpoint}/${api.physicalId}/${settings.stage}` : '',
+      apiId: api?.physicalId ?? '',
+      stackName: stack.stackName,
+      roles: roles.map((role) => role.physicalId),
+    };
+  }
+  return {
+    region: settings.region,
+    accountId: settings.accountId,
+    stage: settings.stage,
+    endpoint: services.endpoint,
+    profile: 'local',
+    services: described,
+  };
+}
+
+async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {
+  for (const close of closers.splice(0)) await close().catch(() => undefined);
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

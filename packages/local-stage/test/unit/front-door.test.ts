@@ -1,0 +1,240 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { type AwsCredentials, signRequest } from '@internal-apis/signed-client';
+import { type RestApiDefinition, RestApiRouter } from '../../src/apigateway';
+import type { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
+import { FrontDoor } from '../../src/front-door/server';
+import { AccessRecorder } from '../../src/iam';
+import { KeyRing, type Role } from '../../src/identity/key-ring';
+import type { InvokeResult } from '../../src/lambda';
+import { ParameterStore } from '../../src/ssm';
+import type { PolicyDocument } from '../../src/types';
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+
+/** A users API with GET and DELETE on /users/{id}, and an unprotected /health. */
+const api: RestApiDefinition = {
+  apiId: 'abcdefghij',
+  name: 'users-local',
+  stageName: 'local',
+  resources: [
+    { id: 'root' },
+    { id: 'users', parentId: 'root', pathPart: 'users' },
+    { id: 'user', parentId: 'users', pathPart: '{id}' },
+    { id: 'health', parentId: 'root', pathPart: 'health' },
+  ],
+  methods: [
+    method('user', 'GET', 'AWS_IAM', 'users-local-getUser'),
+    method('user', 'DELETE', 'AWS_IAM', 'users-local-deleteUser'),
+    method('health', 'GET', 'NONE', 'users-local-health'),
+    method('users', 'POST', 'AWS_IAM', 'users-local-noPermission'),
+  ],
+};
+
+function method(resourceId: string, httpMethod: string, authorizationType: string, functionName: string) {
+  const uri = `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}/invocations`;
+  return { resourceId, httpMethod, authorizationType, integration: { type: 'AWS_PROXY', uri, functionName } };
+}
+
+function role(name: string, statement: PolicyDocument['Statement']): Role {
+  return {
+    roleName: name,
+    arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+    roleId: 'AROAEXAMPLEEXAMPLE12',
+    policies: [{ name: `${name}-policy`, document: { Version: '2012-10-17', Statement: statement } }],
+  };
+}
+
+const readerRole = role('reader-role', [
+  {
+    Effect: 'Allow',
+    Action: 'execute-api:Invoke',
+    Resource: `arn:aws:execute-api:${REGION}:${ACCOUNT}:abcdefghij/local/GET/users/*`,
+  },
+  {
+    Effect: 'Allow',
+    Action: 'ssm:GetParameter',
+    Resource: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/local/users/url`,
+  },
+]);
+
+describe('the front door', () => {
+  const keys = new KeyRing(ACCOUNT);
+  const recorder = new AccessRecorder();
+  const ssm = new ParameterStore();
+  const invocations: Array<{ functionName: string; event: Record<string, unknown> }> = [];
+  let lambdaAnswer: InvokeResult = {
+    ok: true,
+    payload: { statusCode: 200, body: '{"ok":true}' },
+    durationMs: 1,
+  };
+  let door: FrontDoor;
+  let base: string;
+  const reader = keys.roleSession(readerRole, 'users-local-reader');
+
+  beforeAll(async () => {
+    ssm.put('/local/users/url', 'http://users.example', { type: 'String' });
+    ssm.put('/local/orders/url', 'http://orders.example', { type: 'String' });
+    door = await FrontDoor.listen(
+      {
+        region: REGION,
+        accountId: ACCOUNT,
+        keys,
+        recorder,
+        now: () => new Date(),
+        apis: new Map([
+          [
+            api.apiId,
+            {
+              definition: api,
+              router: new RestApiRouter(api),
+              invocableFunctions: new Set([
+                'users-local-getUser',
+                'users-local-deleteUser',
+                'users-local-health',
+              ]),
+            },
+          ],
+        ]),
+        lambda: {
+          invoke: async (functionName: string, event: unknown) => {
+            invocations.push({ functionName, event: event as Record<string, unknown> });
+            return lambdaAnswer;
+          },
+        },
+        ssm,
+        dynamodb: {} as DynaliteBackend,
+      },
+      { port: 0 },
+    );
+    base = `${door.url}/${api.apiId}/local`;
+  });
+
+  afterAll(() => door.close());
+  beforeEach(() => {
+    invocations.length = 0;
+    lambdaAnswer = { ok: true, payload: { statusCode: 200, body: '{"ok":true}' }, durationMs: 1 };
+  });
+
+  async function call(methodName: string, url: string, credentials?: AwsCredentials, body?: string) {
+    const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
+    const signed = credentials
+      ? signRequest({ method: methodName, url, headers, body }, credentials, {
+          service: 'execute-api',
+          region: REGION,
+        })
+      : headers;
+    const response = await fetch(url, { method: methodName, headers: signed, body });
+    return {
+      status: response.status,
+      errorType: response.headers.get('x-amzn-errortype'),
+      body: await response.json(),
+    };
+  }
+
+  it('answers an unsigned call to an AWS_IAM method with 403 Missing Authentication Token, invoking nothing', async () => {
+    const answer = await call('GET', `${base}/users/42`);
+    expect(answer).toEqual({
+      status: 403,
+      errorType: 'MissingAuthenticationTokenException',
+      body: { message: 'Missing Authentication Token' },
+    });
+    expect(invocations).toHaveLength(0);
+  });
+
+  it('answers an unknown route or API with 403 Missing Authentication Token, as API Gateway does', async () => {
+    const developer = keys.developer;
+    expect((await call('GET', `${base}/nowhere`, developer)).status).toBe(403);
+    expect((await call('PUT', `${base}/users/42`, developer)).errorType).toBe(
+      'MissingAuthenticationTokenException',
+    );
+    expect((await call('GET', `${door.url}/zzzzzzzzzz/local/users/42`, developer)).status).toBe(403);
+    expect((await call('GET', `${door.url}/${api.apiId}/prod/users/42`, developer)).status).toBe(403);
+  });
+
+  it('invokes the function with the caller identity filled in when the signature and policy allow it', async () => {
+    const answer = await call('GET', `${base}/users/42`, reader);
+    expect(answer).toEqual({ status: 200, errorType: null, body: { ok: true } });
+    const [invocation] = invocations;
+    expect(invocation?.functionName).toBe('users-local-getUser');
+    expect(invocation?.event).toMatchObject({
+      resource: '/users/{id}',
+      path: '/users/42',
+      pathParameters: { id: '42' },
+      requestContext: {
+        identity: {
+          accessKey: reader.accessKeyId,
+          accountId: ACCOUNT,
+          userArn: `arn:aws:sts::${ACCOUNT}:assumed-role/reader-role/users-local-reader`,
+          caller: 'AROAEXAMPLEEXAMPLE12:users-local-reader',
+        },
+      },
+    });
+  });
+
+  it('denies a verb the role was not granted with AWS AccessDeniedException and the method ARN', async () => {
+    const answer = await call('DELETE', `${base}/users/42`, reader);
+    expect(answer.status).toBe(403);
+    expect(answer.errorType).toBe('AccessDeniedException');
+    expect(answer.body).toEqual({
+      Message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/reader-role/users-local-reader is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${REGION}:${ACCOUNT}:abcdefghij/local/DELETE/users/42`,
+    });
+    expect(invocations).toHaveLength(0);
+  });
+
+  it('rejects a signature made with the wrong secret', async () => {
+    const answer = await call('GET', `${base}/users/42`, { ...reader, secretAccessKey: 'not-the-secret' });
+    expect(answer.status).toBe(403);
+    expect(answer.errorType).toBe('InvalidSignatureException');
+  });
+
+  it('lets a NONE method through without a signature', async () => {
+    expect((await call('GET', `${base}/health`)).status).toBe(200);
+    expect(invocations[0]?.functionName).toBe('users-local-health');
+  });
+
+  it('answers 500 when no Lambda permission lets API Gateway invoke the function', async () => {
+    const answer = await call('POST', `${base}/users`, keys.developer, '{}');
+    expect(answer.status).toBe(500);
+    expect(invocations).toHaveLength(0);
+  });
+
+  it('answers 502 Internal server error when the function throws', async () => {
+    lambdaAnswer = { ok: false, kind: 'error', errorType: 'TypeError', errorMessage: 'boom', durationMs: 1 };
+    const answer = await call('GET', `${base}/users/42`, reader);
+    expect(answer).toEqual({
+      status: 502,
+      errorType: 'InternalServerErrorException',
+      body: { message: 'Internal server error' },
+    });
+  });
+
+  it('serves SSM to the SDK, allowing exactly the parameters the role was granted', async () => {
+    const client = new SSMClient({ region: REGION, endpoint: door.url, credentials: reader });
+    const { Parameter } = await client.send(new GetParameterCommand({ Name: '/local/users/url' }));
+    expect(Parameter?.Value).toBe('http://users.example');
+    await expect(client.send(new GetParameterCommand({ Name: '/local/orders/url' }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining(
+        `is not authorized to perform: ssm:GetParameter on resource: arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/local/orders/url`,
+      ),
+    });
+  });
+
+  it('refuses SSM calls from an unknown key, as the SDK reports it', async () => {
+    const client = new SSMClient({
+      region: REGION,
+      endpoint: door.url,
+      credentials: { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'secret' },
+    });
+    await expect(client.send(new GetParameterCommand({ Name: '/local/users/url' }))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+    });
+  });
+
+  it('records decisions for the access report', async () => {
+    await call('DELETE', `${base}/users/7`, reader);
+    const report = recorder.report(keys.principals());
+    expect(JSON.stringify(report)).toContain('DELETE/users/7');
+  });
+});

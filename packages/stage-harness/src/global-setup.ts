@@ -1,0 +1,77 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LocalStage } from '@internal-apis/local-stage';
+import { describeTarget, type StageTarget, TARGET_FILE_VARIABLE } from './target';
+
+const REPO_ROOT = resolve(__dirname, '../../..');
+/** Small services with deliberate IAM mistakes, provisioned only on the local stage. */
+const FIXTURE_SERVICES = join(REPO_ROOT, 'packages/local-stage/test/fixtures/services');
+
+declare global {
+  var __LOCAL_STAGE__: LocalStage | undefined;
+}
+
+/**
+ * Jest global setup: with no STAGE (or STAGE=local), starts an ephemeral local stage (free port, in
+ * memory); with STAGE=dev and AWS credentials, targets that deployed stage. Prints which.
+ */
+export default async function globalSetup(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'stage-harness-'));
+  const stageName = process.env.STAGE;
+  const target: StageTarget =
+    stageName && stageName !== 'local'
+      ? {
+          kind: 'aws',
+          stage: stageName,
+          region: process.env.AWS_REGION ?? 'us-east-1',
+          profile: process.env.AWS_PROFILE,
+        }
+      : await startLocalStage(dir);
+  const file = join(dir, 'target.json');
+  writeFileSync(file, JSON.stringify(target), { mode: 0o600 });
+  process.env[TARGET_FILE_VARIABLE] = file;
+  console.log(`\nIntegration suite against ${describeTarget(target)}`);
+  if (target.kind === 'local') console.log(`Function logs: ${target.logFile}`);
+}
+
+async function startLocalStage(dir: string): Promise<StageTarget> {
+  const logFile = join(dir, 'functions.log');
+  const stage = await LocalStage.start({
+    repoRoot: REPO_ROOT,
+    extraServiceDirs: fixtureServiceDirs(),
+    port: 0,
+    stateDir: join(dir, 'state'),
+    log: (line) => void appendFile(logFile, `${line}\n`),
+  });
+  globalThis.__LOCAL_STAGE__ = stage;
+  const { description } = stage;
+  const services: Record<string, { url: string; roles: string[] }> = {};
+  const roles: Record<string, ReturnType<LocalStage['credentialsForRole']>> = {};
+  for (const [name, service] of Object.entries(description.services)) {
+    services[name] = { url: service.url, roles: service.roles };
+    for (const role of service.roles) roles[role] = stage.credentialsForRole(role);
+  }
+  return {
+    kind: 'local',
+    stage: description.stage,
+    region: description.region,
+    accountId: description.accountId,
+    endpoint: description.endpoint,
+    services,
+    developer: stage.developerCredentials,
+    roles,
+    logFile,
+  };
+}
+
+function fixtureServiceDirs(): string[] {
+  try {
+    return readdirSync(FIXTURE_SERVICES, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(FIXTURE_SERVICES, entry.name));
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,14 @@
+// `npm run bench [-- --help]`: start-time and throughput figures of the local stage (issue 3,
+// "Speed"), measured side by side in one run. The benchmark is TypeScript (scripts/bench/), loaded
+// through tsx like `npm start`, so it signs with the workspace's own signed client.
+import { createRequire } from 'node:module';
+import { register } from 'tsx/cjs/api';
+
+register();
+const { runBenchmark } = createRequire(import.meta.url)('./bench/main.ts');
+try {
+  process.exitCode = await runBenchmark(process.argv.slice(2));
+} catch (error) {
+  console.error(error?.name === 'BenchError' ? `bench: ${error.message}` : error);
+  process.exitCode = 1;
+}

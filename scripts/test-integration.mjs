@@ -1,0 +1,17 @@
+// `npm run test:integration [-- --stage dev --region eu-west-1 --profile p]`: the integration suite,
+// against an ephemeral local stage by default, or against the deployed stage named by --stage.
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+
+const { values, positionals } = parseArgs({
+  options: { stage: { type: 'string' }, region: { type: 'string' }, profile: { type: 'string' } },
+  allowPositionals: true,
+});
+const env = { ...process.env };
+if (values.stage) env.STAGE = values.stage;
+if (values.region) env.AWS_REGION = values.region;
+if (values.profile) env.AWS_PROFILE = values.profile;
+
+const jest = ['node_modules/jest/bin/jest.js', '--selectProjects', 'integration', ...positionals];
+const result = spawnSync(process.execPath, jest, { stdio: 'inherit', env });
+process.exit(result.status ?? 1);

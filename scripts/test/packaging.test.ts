@@ -1,0 +1,138 @@
+/**
+ * Every service packages offline, and what it packages is least privilege on nodejs22.x.
+ *
+ * Each service runs `serverless package --stage ci --package <tmp>` with an empty HOME and no AWS_*
+ * variable at all, so a template that needs credentials, AWS config or the network to compile
+ * (an `${ssm:…}` or `${cf:…}` variable, a plugin that looks something up) fails here. The compiled
+ * templates are then checked for what the design promises: every method AWS_IAM, caller grants on
+ * exact API ids, stages, verbs and paths, real IAM actions, exact SSM parameters, bundles in budget.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findServices, nodeServerlessRunner, type ServiceDir } from '@internal-apis/local-stage/packaging';
+import {
+  functionsNotOn,
+  inexactParameterResources,
+  invalidActions,
+  invalidInvokeResources,
+  methodsWithoutIam,
+  type Template,
+} from './template-checks';
+
+const STAGE = 'ci';
+const RUNTIME = 'nodejs22.x';
+const ZIP_BUDGET_BYTES = 1.5 * 1024 * 1024;
+const CONCURRENCY = 2;
+const repoRoot = path.resolve(__dirname, '../..');
+const services = findServices(repoRoot);
+const serviceNames = services.map((service) => service.name);
+
+interface Packaged {
+  code: number;
+  output: string;
+  dir: string;
+}
+
+const packaged = new Map<string, Packaged>();
+let workDir: string;
+
+/** The caller's environment without a single AWS_* variable, HOME an empty folder. */
+function offlineEnv(home: string): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+  return { ...env, HOME: home, SLS_TELEMETRY_DISABLED: '1', NO_COLOR: '1' };
+}
+
+async function packageAll(): Promise<void> {
+  const run = nodeServerlessRunner(repoRoot, 150_000);
+  const env = offlineEnv(mkdtempSync(path.join(workDir, 'home-')));
+  const queue = [...services];
+  const worker = async () => {
+    for (let service = queue.shift(); service; service = queue.shift()) {
+      const dir = path.join(workDir, service.name);
+      const { code, output } = await run(['package', '--stage', STAGE, '--package', dir], service.dir, env);
+      packaged.set(service.name, { code, output, dir });
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+
+function result(service: ServiceDir): Packaged {
+  const outcome = packaged.get(service.name);
+  if (!outcome) throw new Error(`${service.name} was not packaged`);
+  return outcome;
+}
+
+function template(service: ServiceDir): Template {
+  const { code, output, dir } = result(service);
+  if (code !== 0)
+    throw new Error(`${service.name} did not package:\n${output.split('\n').slice(-30).join('\n')}`);
+  return JSON.parse(
+    readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Template;
+}
+
+/** The zips the template's functions deploy, with their sizes. */
+function zipSizes(service: ServiceDir): Array<{ zip: string; bytes: number }> {
+  const keys = Object.values(template(service).Resources ?? {})
+    .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+    .map((resource) => (resource.Properties?.Code as { S3Key?: string } | undefined)?.S3Key ?? '');
+  return [...new Set(keys.map((key) => path.posix.basename(key)))].map((zip) => ({
+    zip,
+    bytes: statSync(path.join(result(service).dir, zip)).size,
+  }));
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'packaging-test-'));
+  await packageAll();
+}, 300_000);
+
+afterAll(() => {
+  const sizes = services.flatMap((service) =>
+    result(service).code === 0
+      ? zipSizes(service).map(({ zip, bytes }) => `${service.name}/${zip} ${(bytes / 1024).toFixed(0)} KB`)
+      : [],
+  );
+  console.log(`Bundle sizes (budget ${ZIP_BUDGET_BYTES / 1024} KB):\n${sizes.join('\n')}`);
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+it('finds the services to check', () => {
+  expect(serviceNames.length).toBeGreaterThan(0);
+});
+
+describe.each(services.map((service) => [service.name, service] as const))('%s', (_name, service) => {
+  it('packages with no credentials, no AWS config and no network', () => {
+    const { code, output } = result(service);
+    expect({ code, tail: code === 0 ? '' : output.split('\n').slice(-30).join('\n') }).toEqual({
+      code: 0,
+      tail: '',
+    });
+  });
+
+  it('requires AWS_IAM on every API Gateway method', () => {
+    expect(methodsWithoutIam(template(service))).toEqual([]);
+  });
+
+  it(`runs every Lambda function on ${RUNTIME}`, () => {
+    expect(functionsNotOn(template(service), RUNTIME)).toEqual([]);
+  });
+
+  it('grants execute-api:Invoke only on a callee API id parameter, stage, verb and path', () => {
+    expect(invalidInvokeResources(template(service), STAGE, serviceNames)).toEqual([]);
+  });
+
+  it('uses only real, non-wildcard IAM actions', () => {
+    expect(invalidActions(template(service))).toEqual([]);
+  });
+
+  it('grants ssm:GetParameter only on exact parameter ARNs', () => {
+    expect(inexactParameterResources(template(service))).toEqual([]);
+  });
+
+  it(`keeps every zip within ${ZIP_BUDGET_BYTES / 1024 / 1024} MB`, () => {
+    const overBudget = zipSizes(service).filter(({ bytes }) => bytes > ZIP_BUDGET_BYTES);
+    expect(overBudget).toEqual([]);
+  });
+});

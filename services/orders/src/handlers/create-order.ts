@@ -1,0 +1,27 @@
+import { jsonHandler, parseJsonBody } from '@internal-apis/lambda-http';
+import { usersErrorToHttp } from '@internal-apis/users/client';
+import type { APIGatewayProxyHandler } from 'aws-lambda';
+import { type OrdersHandlerOptions, ordersOfThisContainer } from '../container';
+import { newOrderSchema } from '../order';
+
+/**
+ * `POST /orders`: 201 with the order and its Location; 422 for an unknown user; 502/503/504 when
+ * the users API denies, fails or cannot be reached.
+ *
+ * @example
+ * export const handler = createOrderHandler({ orders: createOrders({ tableName: 'orders-dev' }) });
+ */
+export function createOrderHandler(options: OrdersHandlerOptions = {}): APIGatewayProxyHandler {
+  return jsonHandler(
+    'POST /orders',
+    async (event) => {
+      const input = parseJsonBody(event, newOrderSchema);
+      const orders = options.orders ?? ordersOfThisContainer();
+      const order = await orders.placeOrder(input).catch(usersErrorToHttp);
+      return { statusCode: 201, headers: { Location: `/orders/${order.id}` }, body: order };
+    },
+    { logger: options.logger },
+  );
+}
+
+export const handler = createOrderHandler();

@@ -1,0 +1,61 @@
+import {
+  jsonHandler,
+  type Logger,
+  parseInput,
+  parseJsonBody,
+  type RouteHandler,
+} from '@internal-apis/lambda-http';
+import type { APIGatewayProxyHandler } from 'aws-lambda';
+import { emailQuerySchema, newUserSchema, userPatchSchema } from './user';
+import type { Users } from './users';
+
+export interface UsersRoutesOptions {
+  /** Default: JSON lines on stdout. */
+  logger?: Logger;
+}
+
+/** One Lambda handler per endpoint of the users API. */
+export interface UsersRoutes {
+  createUser: APIGatewayProxyHandler;
+  getUser: APIGatewayProxyHandler;
+  findUserByEmail: APIGatewayProxyHandler;
+  updateUser: APIGatewayProxyHandler;
+  deleteUser: APIGatewayProxyHandler;
+}
+
+/**
+ * The users API over a Users domain: parse the event, call the domain, shape the response.
+ * Path ids are not validated here: the domain answers a malformed id with 404, like an unknown one.
+ *
+ * @example
+ * export const handler = createUsersRoutes(createUsers({ store })).getUser;
+ */
+export function createUsersRoutes(users: Users, options: UsersRoutesOptions = {}): UsersRoutes {
+  const route = (name: string, handle: RouteHandler) => jsonHandler(name, handle, { logger: options.logger });
+  return {
+    createUser: route('POST /users', async (event) => {
+      const user = await users.create(parseJsonBody(event, newUserSchema));
+      return { statusCode: 201, headers: { Location: `/users/${user.id}` }, body: user };
+    }),
+    getUser: route('GET /users/{id}', async (event) => ({
+      statusCode: 200,
+      body: await users.get(pathId(event.pathParameters)),
+    })),
+    findUserByEmail: route('GET /users', async (event) => {
+      const { email } = parseInput(event.queryStringParameters, emailQuerySchema, 'query');
+      return { statusCode: 200, body: await users.findByEmail(email) };
+    }),
+    updateUser: route('PATCH /users/{id}', async (event) => {
+      const patch = parseJsonBody(event, userPatchSchema);
+      return { statusCode: 200, body: await users.update(pathId(event.pathParameters), patch) };
+    }),
+    deleteUser: route('DELETE /users/{id}', async (event) => {
+      await users.delete(pathId(event.pathParameters));
+      return { statusCode: 204 };
+    }),
+  };
+}
+
+function pathId(pathParameters: Record<string, string | undefined> | null): string {
+  return pathParameters?.id ?? '';
+}

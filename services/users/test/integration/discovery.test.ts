@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  ParameterNotFound,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { createDiscovery, ServiceNotFoundError } from '@internal-apis/discovery';
+import { HttpError } from '@internal-apis/lambda-http';
+import { createSignedClient } from '@internal-apis/signed-client';
+import { awsClientConfig, credentialsFor, signedClientFor, stageTarget } from '@internal-apis/stage-harness';
+import { createUsersClient, UsersUnavailableError, usersErrorToHttp } from '@internal-apis/users/client';
+
+// Callers find the users API through SSM: `/{stage}/users/url`, published by the users stack. These
+// tests read it as the runner and as a caller's role, and remove it to see how a caller fails.
+
+const { stage } = stageTarget();
+const URL_PARAMETER = `/${stage}/users/url`;
+const runnerSsm = new SSMClient(awsClientConfig());
+
+async function parameterValue(name: string): Promise<string | undefined> {
+  const { Parameter } = await runnerSsm.send(new GetParameterCommand({ Name: name }));
+  return Parameter?.Value;
+}
+
+test('the users URL published in SSM serves the users API', async () => {
+  const url = await parameterValue(URL_PARAMETER);
+  expect(url).toMatch(/^https?:\/\/\S+$/);
+
+  const users = await signedClientFor('users');
+  const unknownId = randomUUID();
+  const response = await users.get(`${url}/users/${unknownId}`);
+
+  // The users code answered (API Gateway's own 404 would carry x-amzn-ErrorType).
+  expect(response.status).toBe(404);
+  expect(response.data).toEqual({ message: `User ${unknownId} not found` });
+});
+
+test('the users API id published in SSM is the API the URL points at', async () => {
+  const [url, apiId] = await Promise.all([
+    parameterValue(URL_PARAMETER),
+    parameterValue(`/${stage}/users/api-id`),
+  ]);
+
+  expect(apiId).toMatch(/^[a-z0-9]+$/);
+  expect(url).toContain(apiId);
+});
+
+test("a caller's role reads the users URL and no other parameter", async () => {
+  const ordersSsm = new SSMClient(awsClientConfig({ service: 'orders' }));
+
+  await expect(ordersSsm.send(new GetParameterCommand({ Name: URL_PARAMETER }))).resolves.toMatchObject({
+    Parameter: { Name: URL_PARAMETER },
+  });
+  await expect(
+    ordersSsm.send(new GetParameterCommand({ Name: `/${stage}/users/api-id` })),
+  ).rejects.toMatchObject({
+    name: 'AccessDeniedException',
+    message: expect.stringContaining(`is not authorized to perform: ssm:GetParameter on resource:`),
+  });
+});
+
+describe('with the users URL parameter removed', () => {
+  /**
+   * The users client exactly as the orders function builds it, but with a discovery cache of its own:
+   * a deployed caller keeps the URL it found for its container's lifetime (TTL 5 min), so only a
+   * caller that has not located users yet shows what a missing parameter does. It signs and reads SSM
+   * with the orders role's credentials, so IAM is what the orders function meets.
+   */
+  function coldOrdersCaller() {
+    const { region } = stageTarget();
+    const credentials = credentialsFor({ service: 'orders' });
+    return createUsersClient({
+      discovery: createDiscovery({ stage, ssmClient: new SSMClient(awsClientConfig({ service: 'orders' })) }),
+      http: createSignedClient({ callee: 'users', region, credentials, retry: { retries: 0 } }),
+    });
+  }
+
+  let userId: string;
+  let publishedUrl: string;
+
+  beforeAll(async () => {
+    const users = await signedClientFor('users');
+    userId = (await users.post('/users', { email: `discovery-${randomUUID()}@example.com`, name: 'Ada' }))
+      .data.id;
+    publishedUrl = (await parameterValue(URL_PARAMETER)) ?? '';
+    expect(publishedUrl).not.toBe('');
+  });
+
+  /** Removes the parameter for the duration of `run`, and puts the published value back whatever happens. */
+  async function withoutUrlParameter(run: () => Promise<void>): Promise<void> {
+    await runnerSsm.send(new DeleteParameterCommand({ Name: URL_PARAMETER }));
+    try {
+      await run();
+    } finally {
+      await runnerSsm.send(
+        new PutParameterCommand({
+          Name: URL_PARAMETER,
+          Value: publishedUrl,
+          Type: 'String',
+          Overwrite: true,
+        }),
+      );
+    }
+  }
+
+  test('SSM answers ParameterNotFound', async () => {
+    await withoutUrlParameter(async () => {
+      await expect(parameterValue(URL_PARAMETER)).rejects.toBeInstanceOf(ParameterNotFound);
+    });
+  });
+
+  test('a caller that has not located users yet answers 503 naming the parameter, and recovers once it is back', async () => {
+    const users = coldOrdersCaller();
+
+    await withoutUrlParameter(async () => {
+      const failure: unknown = await users.getUser(userId).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(UsersUnavailableError);
+      expect(failure).toMatchObject({ kind: 'discovery' });
+      expect((failure as Error).cause).toBeInstanceOf(ServiceNotFoundError);
+      expect((failure as Error).message).toContain(`SSM parameter ${URL_PARAMETER} does not exist`);
+
+      // What the orders handler answers for it (usersErrorToHttp is how callers map users failures).
+      const answer: unknown = await Promise.reject(failure)
+        .catch(usersErrorToHttp)
+        .catch((error: unknown) => error);
+      expect(answer).toBeInstanceOf(HttpError);
+      expect((answer as HttpError).statusCode).toBe(503);
+      expect((answer as HttpError).toBody()).toEqual({
+        message: 'The users service could not be located',
+        upstream: { callee: 'users', kind: 'discovery' },
+      });
+    });
+
+    // A failed lookup is not cached: the same caller finds users as soon as the parameter is back.
+    await expect(users.getUser(userId)).resolves.toMatchObject({ id: userId });
+  });
+});
