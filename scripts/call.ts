@@ -13,15 +13,17 @@ import { type AwsCredentials, createSignedClient, SignedClientError } from '@int
 import type { AxiosResponse } from 'axios';
 
 const USAGE = `Usage: npm run call -- <service> <METHOD> <path> [json-body] [--stage S] [--profile P] [--region R]
+                                                                      [--state-dir DIR]
 
   npm run call -- users POST /users '{"email":"ada@example.com","name":"Ada"}'
   npm run call -- users GET /users/{id}
   npm run call -- users GET '/users?email=ada@example.com' --stage dev --region eu-west-1
 
-Without --stage (or with --stage local) it calls the local stage that \`npm start\` is running.`;
+Without --stage (or with --stage local) it calls the local stage that \`npm start\` is running, as
+described in .local-stage/ (--state-dir: another folder, e.g. a test stage's stateDir). With another
+--stage it reads the URL from SSM (/{stage}/{service}/url) and signs with the default credential chain.`;
 
-const REPO_ROOT = resolve(__dirname, '..');
-const STATE_DIR = join(REPO_ROOT, '.local-stage');
+const DEFAULT_STATE_DIR = resolve(__dirname, '..', '.local-stage');
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 class CallError extends Error {
@@ -39,6 +41,7 @@ interface CallRequest {
   stage?: string;
   profile?: string;
   region?: string;
+  stateDir?: string;
 }
 
 /** Where to send the call and whose keys sign it. */
@@ -56,6 +59,7 @@ function parseCommandLine(argv: string[]): CallRequest | undefined {
       stage: { type: 'string' },
       profile: { type: 'string' },
       region: { type: 'string' },
+      'state-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -64,7 +68,18 @@ function parseCommandLine(argv: string[]): CallRequest | undefined {
   if (!service || !method || !path || extra.length > 0) throw new CallError(USAGE);
   if (!METHODS.has(method.toUpperCase())) throw new CallError(`Unknown method ${method}.\n\n${USAGE}`);
   if (!path.startsWith('/')) throw new CallError(`The path must start with "/", e.g. /users, not ${path}`);
-  return { service, method: method.toUpperCase(), path, body: parseBody(body), ...values };
+  const { stage, profile, region } = values;
+  const stateDir = values['state-dir'] === undefined ? undefined : resolve(values['state-dir']);
+  return {
+    service,
+    method: method.toUpperCase(),
+    path,
+    body: parseBody(body),
+    stage,
+    profile,
+    region,
+    stateDir,
+  };
 }
 
 function parseBody(text: string | undefined): unknown {
@@ -78,7 +93,8 @@ function parseBody(text: string | undefined): unknown {
 
 /** The running local stage, as `npm start` describes it in .local-stage/. */
 function localTarget(request: CallRequest): Target {
-  const stageFile = join(STATE_DIR, 'stage.json');
+  const stateDir = request.stateDir ?? DEFAULT_STATE_DIR;
+  const stageFile = join(stateDir, 'stage.json');
   if (!existsSync(stageFile))
     throw new CallError(`No ${stageFile}: start the local stage first (npm start).`);
   const stage = JSON.parse(readFileSync(stageFile, 'utf8')) as {
@@ -92,8 +108,8 @@ function localTarget(request: CallRequest): Target {
   }
   const credentials = fromIni({
     profile: request.profile ?? 'local',
-    filepath: join(STATE_DIR, 'credentials'),
-    configFilepath: join(STATE_DIR, 'config'),
+    filepath: join(stateDir, 'credentials'),
+    configFilepath: join(stateDir, 'config'),
   });
   return { baseURL, region: request.region ?? stage.region, credentials };
 }

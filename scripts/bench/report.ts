@@ -15,9 +15,9 @@ export function machineLine(): string {
 }
 
 /** One line per start, printed as it finishes. */
-export function startLine(run: StartRun, index: number, of: number): string {
+export function startLine(run: StartRun, label: string): string {
   const packaging = run.packaging.length > 0 ? `; ${run.packaging.join(', ')}` : '';
-  return `  ${run.kind} start ${index}/${of}: ${seconds(run.seconds)} to ready (LocalStage.start ${seconds(run.startSeconds)}${packaging})`;
+  return `  ${run.kind} start ${label}: ${seconds(run.seconds)} to ready (LocalStage.start ${seconds(run.startSeconds)}${packaging})`;
 }
 
 /** Requests/s and latency percentiles of one side. */

@@ -67,7 +67,7 @@ export async function compareThroughput(
     };
     const results = await measureAlternating(senders, options);
     return {
-      scenario: `GET /users/{id} of an existing user (one DynamoDB GetItem), ${options.concurrency} in flight`,
+      scenario: `GET /users/{id} of an existing user: the same getUser.zip on both sides, one DynamoDB GetItem each through the stage's front door (dynalite), ${options.concurrency} in flight`,
       ...results,
     };
   } finally {

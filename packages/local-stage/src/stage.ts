@@ -105,7 +105,16 @@ export class LocalStage {
 
   /** For each role, each IAM statement used or never used, and every denial. */
   accessReport(): string {
-    return formatAccessReport(this.recorder.report(this.services.keys.principals()));
+    const { keys, roles, accountId } = this.services;
+    // Every role, called or not: a role no request used is itself worth seeing.
+    const rolePrincipals = [...roles.values()].map((role) => ({
+      arn: role.arn,
+      userId: role.roleId,
+      accountId,
+      roleName: role.roleName,
+      policies: role.policies,
+    }));
+    return formatAccessReport(this.recorder.report([keys.developer.principal, ...rolePrincipals]));
   }
 
   async stop(): Promise<void> {

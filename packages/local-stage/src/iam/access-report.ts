@@ -16,6 +16,8 @@ export interface StatementUsage {
   summary: string;
   /** Allowed requests it granted, or denied requests it refused, for a Deny. */
   uses: number;
+  /** Only CloudWatch Logs actions: used by the Lambda service to write the function's logs. */
+  forLambdaLogging: boolean;
 }
 
 /** A role (or, for an IAM user, the user's ARN) with every statement of its policies. */
@@ -133,6 +135,7 @@ export class AccessRecorder {
         effect: statement.Effect,
         summary: summarize(statement),
         uses: this.uses.get(usageKey(role, ref)) ?? 0,
+        forLambdaLogging: isLambdaLogging(statement),
       };
     });
   }
@@ -185,16 +188,26 @@ export function formatAccessReport(report: AccessReport): string {
 }
 
 function formatRole(role: RoleAccess): string[] {
-  const lines = [`Role ${role.role}`];
+  const lines = [`${role.role.startsWith('arn:') ? 'Principal' : 'Role'} ${role.role}`];
   if (role.principalArns.length > 0) lines.push(`  called as ${role.principalArns.join(', ')}`);
   if (role.statements.length === 0) lines.push('  (no identity policies)');
   for (const usage of role.statements) {
-    const count = usage.uses > 0 ? `used ${usage.uses}×` : 'NEVER USED';
+    const count =
+      usage.uses > 0 ? `used ${usage.uses}×` : usage.forLambdaLogging ? 'by Lambda' : 'NEVER USED';
     lines.push(
       `  ${count.padEnd(11)} ${describeStatement(usage.statement)}: ${usage.effect} ${usage.summary}`,
     );
   }
   return lines;
+}
+
+/**
+ * CloudWatch Logs statements serve the Lambda service, which writes a function's logs with its role;
+ * the local stage prints logs instead, so "never used" would wrongly suggest removing them.
+ */
+function isLambdaLogging(statement: Statement): boolean {
+  const actions = statement.Action === undefined ? [] : [statement.Action].flat();
+  return actions.length > 0 && actions.every((action) => action.toLowerCase().startsWith('logs:'));
 }
 
 function formatDenials(denials: Denial[]): string[] {

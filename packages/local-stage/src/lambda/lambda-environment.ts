@@ -60,6 +60,9 @@ export function lambdaEnvironment(
     // credentials files (found through the process's home directory, whatever the worker's env says).
     AWS_CONFIG_FILE: path.join(identity.taskRoot, '.no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(identity.taskRoot, '.no-aws-credentials'),
+    // The function runs on nodejs22.x in AWS; the local Node standing in for it is not the
+    // function's concern, so the SDK's Node-version notice would only be noise in its log.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
 

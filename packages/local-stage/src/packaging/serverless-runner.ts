@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Runs the serverless CLI with `args` in `cwd`; resolves with its exit code and combined output. */
@@ -20,7 +20,7 @@ const TEN_MINUTES_MS = 10 * 60 * 1000;
  */
 export function serverlessBin(repoRoot: string): string {
   const manifest = require.resolve('serverless/package.json', { paths: [repoRoot] });
-  const { bin } = require(manifest) as { bin: string | Record<string, string> };
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: string | Record<string, string> };
   const relative = typeof bin === 'string' ? bin : (bin.serverless ?? 'bin/serverless.js');
   return path.join(path.dirname(manifest), relative);
 }

@@ -175,3 +175,27 @@ describe('formatAccessReport', () => {
     expect(formatAccessReport(new AccessRecorder().report([developer]))).toContain('Denials: none');
   });
 });
+
+describe('CloudWatch Logs statements in the access report', () => {
+  it('marks them as used by Lambda rather than never used, and labels users apart from roles', () => {
+    const principal = ordersSession('orders-local-createOrder');
+    const logging: Principal = {
+      ...principal,
+      policies: [
+        {
+          name: 'orders-local-lambda',
+          document: {
+            Statement: [
+              { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
+            ],
+          },
+        },
+      ],
+    };
+    const text = formatAccessReport(new AccessRecorder().report([logging, developer]));
+    expect(text).toContain('by Lambda');
+    expect(text).not.toMatch(/NEVER USED.*logs:/);
+    expect(text).toContain(`Role ${ORDERS_ROLE}`);
+    expect(text).toContain(`Principal ${developer.arn}`);
+  });
+});
