@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Credentials } from './types';
 
@@ -41,8 +41,16 @@ export async function writeStageFiles(
   await writeFile(join(dir, 'config'), config);
 }
 
-/** Removes what writeStageFiles wrote; persisted data under the same folder stays. */
-export async function removeStageFiles(dir: string): Promise<void> {
+/**
+ * Removes what writeStageFiles wrote for the stage at `endpoint`; persisted data under the same folder
+ * stays. Files another stage has written since (a second `npm start` on the same folder) are left alone.
+ */
+export async function removeStageFiles(dir: string, endpoint: string): Promise<void> {
+  const current = await readFile(join(dir, 'stage.json'), 'utf8').then(
+    (text) => (JSON.parse(text) as Partial<StageDescription>).endpoint,
+    () => undefined,
+  );
+  if (current !== undefined && current !== endpoint) return;
   await Promise.all(
     ['stage.json', 'credentials', 'config'].map((name) => rm(join(dir, name), { force: true })),
   );

@@ -119,7 +119,7 @@ export class LocalStage {
 
   async stop(): Promise<void> {
     await closeAll(this.closers);
-    await removeStageFiles(this.stateDir);
+    await removeStageFiles(this.stateDir, this.description.endpoint);
   }
 
   private role(roleName: string): Role {

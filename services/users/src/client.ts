@@ -89,8 +89,9 @@ export function createUsersClient(options: UsersClientOptions = {}): UsersClient
 }
 
 function userRequest(method: string, id: string): HttpRequest {
-  // `/users/` is not a route at all (API Gateway answers 403), so an empty id is simply not found.
-  if (id === '') throw new UserNotFoundError({ id });
+  // No user has these ids, and no request can carry them: `/users/` is not a route (API Gateway
+  // answers 403), and `.` or `..` would be resolved away as dot segments before the request is sent.
+  if (id === '' || id === '.' || id === '..') throw new UserNotFoundError({ id });
   return { method, url: `/users/${encodeURIComponent(id)}` };
 }
 

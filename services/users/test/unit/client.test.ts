@@ -144,12 +144,13 @@ describe('createUsersClient: calls', () => {
     ]);
   });
 
-  it('encodes the id into one path segment and treats an empty id as not found without a call', async () => {
+  it('encodes the id into one path segment and treats ids no URL can carry as not found without a call', async () => {
     const api = fakeUsersApi(() => ({ status: 404, body: { message: 'not found' } }));
     const users = createUsersClient({ http: api.http, baseUrl: OLD_URL });
     await failure(users.getUser('../admin'));
     expect(api.sent[0]?.url).toBe(`${OLD_URL}/users/..%2Fadmin`);
-    expect(await failure(users.getUser(''))).toBeInstanceOf(UserNotFoundError);
+    for (const id of ['', '.', '..'])
+      expect(await failure(users.getUser(id))).toBeInstanceOf(UserNotFoundError);
     expect(api.sent).toHaveLength(1);
   });
 });
