@@ -35,7 +35,9 @@ export function createUsersRoutes(users: Users, options: UsersRoutesOptions = {}
   return {
     createUser: route('POST /users', async (event) => {
       const user = await users.create(parseJsonBody(event, newUserSchema));
-      return { statusCode: 201, headers: { Location: `/users/${user.id}` }, body: user };
+      // Relative to the request URL, so it is right behind any base path: /{stage} on AWS, the
+      // local stage's /{apiId}/{stage}, a custom domain's mapping.
+      return { statusCode: 201, headers: { Location: `users/${user.id}` }, body: user };
     }),
     getUser: route('GET /users/{id}', async (event) => ({
       statusCode: 200,

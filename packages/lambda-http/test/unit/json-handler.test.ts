@@ -1,24 +1,19 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import {
-  BadGatewayError,
-  createJsonLogger,
-  type HttpResult,
-  jsonHandler,
-  NotFoundError,
-  type RequestContext,
-} from '../../src';
-import { lambdaContext, proxyEvent, recordingLogger } from './helpers';
+import { BadGatewayError, type HttpResult, jsonHandler, NotFoundError, type RequestContext } from '../../src';
+import { lambdaContext, proxyEvent, recordingLogger } from '../../src/testing';
+
+/** The request the route under test serves: `GET /users/42`, signed by TEST_IDENTITY. */
+const getUser42 = (overrides: Partial<APIGatewayProxyEvent> = {}) =>
+  proxyEvent({ path: '/users/42', resource: '/users/{id}', ...overrides });
 
 async function invoke(
   handle: (event: APIGatewayProxyEvent, ctx: RequestContext) => Promise<HttpResult>,
-  event = proxyEvent(),
+  event = getUser42(),
 ) {
-  const recorder = recordingLogger();
-  const handler = jsonHandler('GET /users/{id}', handle, {
-    logger: createJsonLogger({ write: recorder.write }),
-  });
+  const logger = recordingLogger();
+  const handler = jsonHandler('GET /users/{id}', handle, { logger });
   const response = (await handler(event, lambdaContext(), () => undefined)) as APIGatewayProxyResult;
-  return { response, ...recorder };
+  return { response, lines: logger.lines, raw: logger.raw };
 }
 
 describe('jsonHandler', () => {
@@ -72,7 +67,7 @@ describe('jsonHandler', () => {
   });
 
   it('never logs headers, access keys, session tokens or signatures', async () => {
-    const event = proxyEvent({
+    const event = getUser42({
       headers: {
         Authorization: 'AWS4-HMAC-SHA256 Credential=ASIAEXAMPLEACCESSKEY/20250101/us-east-1/execute-api',
         'X-Amz-Security-Token': 'SESSION-TOKEN-SECRET',
@@ -172,7 +167,7 @@ describe('jsonHandler', () => {
   });
 
   it('falls back to the Lambda request id when the event has no request context', async () => {
-    const event = proxyEvent();
+    const event = getUser42();
     const { requestContext: _omitted, ...withoutContext } = event;
     const { lines } = await invoke(async () => ({ statusCode: 200 }), withoutContext as APIGatewayProxyEvent);
     expect(lines[0]).toMatchObject({ requestId: 'lambda-request-1', caller: null, userArn: null });

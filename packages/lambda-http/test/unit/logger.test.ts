@@ -1,5 +1,5 @@
 import { childLogger, createJsonLogger } from '../../src';
-import { recordingLogger } from './helpers';
+import { recordingLogger } from '../../src/testing';
 
 describe('createJsonLogger', () => {
   it('writes one JSON line with level, message and fields', () => {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { BadRequestError, parseInput } from '../../src';
-import { caught } from './helpers';
+import { caught } from '../../src/testing';
 
 describe('parseInput', () => {
   const query = z.object({ email: z.email() });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { BadRequestError, PayloadTooLargeError, parseJsonBody, UnsupportedMediaTypeError } from '../../src';
-import { caught, proxyEvent } from './helpers';
+import { caught, proxyEvent } from '../../src/testing';
 
 const schema = z.strictObject({ email: z.email(), name: z.string().min(1) });
 const valid = { email: 'ada@example.com', name: 'Ada' };

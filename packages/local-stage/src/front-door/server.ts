@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LocalStageError } from '../errors';
 import { type Answer, asAwsError, jsonErrorAnswer, newRequestId, restErrorAnswer, send } from './answers';
 import { type ExecuteApiDeps, handleExecuteApi } from './execute-api';
 import { handleJsonService, isJsonServiceCall, type JsonServiceDeps } from './json-services';
@@ -38,10 +39,15 @@ export class FrontDoor {
     // Lambda-to-API calls reuse connections (AWS_NODEJS_CONNECTION_REUSE_ENABLED); keep them open.
     server.keepAliveTimeout = 60_000;
     const host = options.host ?? '127.0.0.1';
-    server.listen(options.port ?? 0, host);
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    return new FrontDoor(server, `http://${host}:${port}`);
+    const port = options.port ?? 0;
+    server.listen(port, host);
+    await once(server, 'listening').catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      throw new LocalStageError(
+        `port ${port} on ${host} is in use (another local stage?): stop it, or pass --port 0`,
+      );
+    });
+    return new FrontDoor(server, `http://${host}:${(server.address() as AddressInfo).port}`);
   }
 
   async close(): Promise<void> {

@@ -238,3 +238,15 @@ describe('the front door', () => {
     expect(JSON.stringify(report)).toContain('DELETE/users/7');
   });
 });
+
+describe('the front door on a port in use', () => {
+  it('fails with a message that names the port and the way out', async () => {
+    const deps = {} as Parameters<typeof FrontDoor.listen>[0];
+    const first = await FrontDoor.listen(deps, { port: 0 });
+    const port = Number(new URL(first.url).port);
+    await expect(FrontDoor.listen(deps, { port })).rejects.toThrow(
+      `port ${port} on 127.0.0.1 is in use (another local stage?): stop it, or pass --port 0`,
+    );
+    await first.close();
+  });
+});

@@ -1,11 +1,16 @@
+import {
+  itRefusesMalformedJsonBodies,
+  jsonPostRoute,
+  recordingLogger,
+} from '@internal-apis/lambda-http/testing';
+import { ada, fakeUsersClient, itAnswersEveryUsersFailure } from '@internal-apis/users/client-testing';
 import { sendWelcomeHandler } from '../../src/handlers/send-welcome';
 import { createNotifications } from '../../src/notifications';
-import { ada, FakeDocumentClient, fakeUsers, unavailable, unknownUser } from './fakes';
-import { invoke, jsonPost, quietLogger } from './http';
+import { FakeDocumentClient } from './fakes';
 
 const notificationId = '3d9e1f7a-2b4c-4d6e-8f0a-1b2c3d4e5f60';
 
-function setup(users = fakeUsers([ada])) {
+function setup(users = fakeUsersClient([ada])) {
   const db = new FakeDocumentClient();
   const notifications = createNotifications({
     tableName: 'notifications-outbox-test',
@@ -14,10 +19,8 @@ function setup(users = fakeUsers([ada])) {
     now: () => new Date('2025-06-01T12:00:00.000Z'),
     newId: () => notificationId,
   });
-  const handler = sendWelcomeHandler({ notifications, logger: quietLogger() });
-  const post = (body: unknown, headers?: Record<string, string>) =>
-    invoke(handler, jsonPost('/notifications/welcome', body, headers));
-  return { db, users, post };
+  const handler = sendWelcomeHandler({ notifications, logger: recordingLogger() });
+  return { db, users, ...jsonPostRoute(handler, '/notifications/welcome', db.commands) };
 }
 
 describe('POST /notifications/welcome', () => {
@@ -56,48 +59,9 @@ describe('POST /notifications/welcome', () => {
     expect(db.commands).toEqual([]);
   });
 
-  it('answers 400 for a body that is not JSON', async () => {
-    const response = await setup().post('userId=42');
-    expect(response).toMatchObject({ statusCode: 400, body: { message: 'Request body is not valid JSON' } });
-  });
+  itRefusesMalformedJsonBodies({ userId: ada.id }, setup);
 
-  it('answers 413 for a body over 64 KiB', async () => {
-    const response = await setup().post({ userId: 'x'.repeat(70_000) });
-    expect(response.statusCode).toBe(413);
-  });
-
-  it('answers 415 for a body that is not declared as JSON', async () => {
-    const response = await setup().post({ userId: ada.id }, { 'Content-Type': 'text/plain' });
-    expect(response.statusCode).toBe(415);
-  });
-
-  it('answers 422 naming the user when the user does not exist, and records nothing', async () => {
-    const { db, post } = setup(fakeUsers([], unknownUser(ada.id)));
-    const response = await post({ userId: ada.id });
-    expect(response.statusCode).toBe(422);
-    expect(response.body.message).toContain(ada.id);
-    expect(db.commands).toEqual([]);
-  });
-
-  it.each([
-    ['denied', 403, 'AccessDeniedException', 502],
-    ['failed', 500, 'InternalServerErrorException', 502],
-    ['unreachable', undefined, undefined, 503],
-    ['discovery', undefined, undefined, 503],
-    ['timeout', undefined, undefined, 504],
-  ] as const)(
-    'answers a users failure of kind %s with %s and the upstream details',
-    async (kind, status, errorType, expected) => {
-      const { db, post } = setup(
-        fakeUsers([], unavailable(kind, { status, errorType, requestId: 'users-req-1' })),
-      );
-      const response = await post({ userId: ada.id });
-      expect(response.statusCode).toBe(expected);
-      expect(response.body.upstream).toMatchObject({ callee: 'users', kind, requestId: 'users-req-1' });
-      if (status) expect(response.body.upstream).toMatchObject({ status, errorType });
-      expect(db.commands).toEqual([]);
-    },
-  );
+  itAnswersEveryUsersFailure({ userId: ada.id }, setup);
 
   it('answers 500 without internals when the outbox table fails (not blamed on users)', async () => {
     const { db, post } = setup();

@@ -18,7 +18,8 @@ export function createOrderHandler(options: OrdersHandlerOptions = {}): APIGatew
       const input = parseJsonBody(event, newOrderSchema);
       const orders = options.orders ?? ordersOfThisContainer();
       const order = await orders.placeOrder(input).catch(usersErrorToHttp);
-      return { statusCode: 201, headers: { Location: `/orders/${order.id}` }, body: order };
+      // Relative to the request URL, so it holds behind any base path (see the users service).
+      return { statusCode: 201, headers: { Location: `orders/${order.id}` }, body: order };
     },
     { logger: options.logger },
   );

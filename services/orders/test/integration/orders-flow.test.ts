@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signedClientFor } from '@internal-apis/stage-harness';
+import { serviceUrl, signedClientFor } from '@internal-apis/stage-harness';
 import type { AxiosInstance } from 'axios';
 
 // Placing an order crosses two services: orders discovers the users URL in SSM and reads the user
@@ -36,7 +36,10 @@ test('POST /orders for an existing user answers 201 with the customer email read
     items,
     createdAt: expect.any(String),
   });
-  expect(response.headers.location).toBe(`/orders/${response.data.id}`);
+  expect(response.headers.location).toBe(`orders/${response.data.id}`);
+  // Resolved against the request URL, it names the new order.
+  const location = new URL(response.headers.location, `${await serviceUrl('orders')}/orders`);
+  expect((await orders.get(location.href)).data).toEqual(response.data);
 });
 
 test('GET /orders/{id} answers the stored order', async () => {

@@ -1,12 +1,17 @@
+import {
+  itRefusesMalformedJsonBodies,
+  jsonPostRoute,
+  recordingLogger,
+} from '@internal-apis/lambda-http/testing';
+import { ada, fakeUsersClient, itAnswersEveryUsersFailure } from '@internal-apis/users/client-testing';
 import { createOrderHandler } from '../../src/handlers/create-order';
 import { createOrders } from '../../src/orders';
-import { ada, FakeDocumentClient, fakeUsers, unavailable, unknownUser } from './fakes';
-import { invoke, jsonPost, quietLogger } from './http';
+import { FakeDocumentClient } from './fakes';
 
 const orderId = '0b7f9a52-3c1d-4e8f-9a6b-5d2c1e0f4a37';
 const validOrder = { userId: ada.id, items: [{ sku: 'BOOK-1', quantity: 2 }] };
 
-function setup(users = fakeUsers([ada])) {
+function setup(users = fakeUsersClient([ada])) {
   const db = new FakeDocumentClient();
   const orders = createOrders({
     tableName: 'orders-test',
@@ -15,13 +20,8 @@ function setup(users = fakeUsers([ada])) {
     now: () => new Date('2025-06-01T12:00:00.000Z'),
     newId: () => orderId,
   });
-  const handler = createOrderHandler({ orders, logger: quietLogger() });
-  return {
-    db,
-    users,
-    post: (body: unknown, headers?: Record<string, string>) =>
-      invoke(handler, jsonPost('/orders', body, headers)),
-  };
+  const handler = createOrderHandler({ orders, logger: recordingLogger() });
+  return { db, users, ...jsonPostRoute(handler, '/orders', db.commands) };
 }
 
 describe('POST /orders', () => {
@@ -37,7 +37,7 @@ describe('POST /orders', () => {
     };
     expect(response).toMatchObject({
       statusCode: 201,
-      headers: { Location: `/orders/${orderId}` },
+      headers: { Location: `orders/${orderId}` },
       body: order,
     });
     expect(db.items.get(orderId)).toEqual(order);
@@ -62,48 +62,9 @@ describe('POST /orders', () => {
     expect(db.commands).toEqual([]);
   });
 
-  it('answers 400 for a body that is not JSON', async () => {
-    const response = await setup().post('{"userId":');
-    expect(response).toMatchObject({ statusCode: 400, body: { message: 'Request body is not valid JSON' } });
-  });
+  itRefusesMalformedJsonBodies(validOrder, setup);
 
-  it('answers 413 for a body over 64 KiB', async () => {
-    const response = await setup().post({ ...validOrder, padding: 'x'.repeat(70_000) });
-    expect(response.statusCode).toBe(413);
-  });
-
-  it('answers 415 for a body that is not declared as JSON', async () => {
-    const response = await setup().post(validOrder, { 'Content-Type': 'text/plain' });
-    expect(response.statusCode).toBe(415);
-  });
-
-  it('answers 422 naming the user when the user does not exist, and stores nothing', async () => {
-    const { db, post } = setup(fakeUsers([], unknownUser(ada.id)));
-    const response = await post(validOrder);
-    expect(response.statusCode).toBe(422);
-    expect(response.body.message).toContain(ada.id);
-    expect(db.commands).toEqual([]);
-  });
-
-  it.each([
-    ['denied', 403, 'AccessDeniedException', 502],
-    ['failed', 500, 'InternalServerErrorException', 502],
-    ['unreachable', undefined, undefined, 503],
-    ['discovery', undefined, undefined, 503],
-    ['timeout', undefined, undefined, 504],
-  ] as const)(
-    'answers a users failure of kind %s with %s and the upstream details',
-    async (kind, status, errorType, expected) => {
-      const { db, post } = setup(
-        fakeUsers([], unavailable(kind, { status, errorType, requestId: 'users-req-1' })),
-      );
-      const response = await post(validOrder);
-      expect(response.statusCode).toBe(expected);
-      expect(response.body.upstream).toMatchObject({ callee: 'users', kind, requestId: 'users-req-1' });
-      if (status) expect(response.body.upstream).toMatchObject({ status, errorType });
-      expect(db.commands).toEqual([]);
-    },
-  );
+  itAnswersEveryUsersFailure(validOrder, setup);
 
   it('answers 500 without internals when the orders table fails (not blamed on users)', async () => {
     const { db, post } = setup();

@@ -1,7 +1,8 @@
+import { invoke, proxyEvent, recordingLogger } from '@internal-apis/lambda-http/testing';
+import { ada, fakeUsersClient } from '@internal-apis/users/client-testing';
 import { getOrderHandler } from '../../src/handlers/get-order';
 import { createOrders } from '../../src/orders';
-import { ada, FakeDocumentClient, fakeUsers } from './fakes';
-import { invoke, proxyEvent, quietLogger } from './http';
+import { FakeDocumentClient } from './fakes';
 
 const order = {
   id: '0b7f9a52-3c1d-4e8f-9a6b-5d2c1e0f4a37',
@@ -14,8 +15,12 @@ const order = {
 function setup() {
   const db = new FakeDocumentClient();
   db.items.set(order.id, order);
-  const orders = createOrders({ tableName: 'orders-test', documentClient: db, users: fakeUsers([ada]) });
-  const handler = getOrderHandler({ orders, logger: quietLogger() });
+  const orders = createOrders({
+    tableName: 'orders-test',
+    documentClient: db,
+    users: fakeUsersClient([ada]),
+  });
+  const handler = getOrderHandler({ orders, logger: recordingLogger() });
   const get = (id: string) =>
     invoke(handler, proxyEvent({ path: `/orders/${id}`, resource: '/orders/{id}', pathParameters: { id } }));
   return { db, get };

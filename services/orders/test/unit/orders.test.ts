@@ -1,7 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ada, fakeUsersClient } from '@internal-apis/users/client-testing';
 import { ordersOfThisContainer } from '../../src/container';
 import { createOrders } from '../../src/orders';
-import { ada, FakeDocumentClient, fakeUsers } from './fakes';
+import { FakeDocumentClient } from './fakes';
 
 describe('createOrders', () => {
   it('fails at construction when the table name is missing', () => {
@@ -12,7 +13,11 @@ describe('createOrders', () => {
 
   it('writes each order once, to its table, never overwriting an existing id', async () => {
     const db = new FakeDocumentClient();
-    const orders = createOrders({ tableName: 'orders-test', documentClient: db, users: fakeUsers([ada]) });
+    const orders = createOrders({
+      tableName: 'orders-test',
+      documentClient: db,
+      users: fakeUsersClient([ada]),
+    });
     await orders.placeOrder({ userId: ada.id, items: [{ sku: 'A', quantity: 1 }] });
     const [put] = db.commands;
     expect(put).toBeInstanceOf(PutCommand);
@@ -26,7 +31,7 @@ describe('createOrders', () => {
     const orders = createOrders({
       tableName: 'orders-test',
       documentClient: new FakeDocumentClient(),
-      users: fakeUsers([ada]),
+      users: fakeUsersClient([ada]),
     });
     const input = { userId: ada.id, items: [{ sku: 'A', quantity: 1 }] };
     const [first, second] = await Promise.all([orders.placeOrder(input), orders.placeOrder(input)]);

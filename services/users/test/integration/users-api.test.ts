@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signedClientFor } from '@internal-apis/stage-harness';
+import { serviceUrl, signedClientFor } from '@internal-apis/stage-harness';
 import type { AxiosInstance } from 'axios';
 
 // The users API over signed HTTP, as the runner (allowed everything): every endpoint, every kind of
@@ -37,7 +37,10 @@ describe('create, read, update, delete', () => {
       createdAt: expect.any(String),
       updatedAt: response.data.createdAt,
     });
-    expect(response.headers.location).toBe(`/users/${response.data.id}`);
+    expect(response.headers.location).toBe(`users/${response.data.id}`);
+    // Resolved against the request URL, it names the new user.
+    const location = new URL(response.headers.location, `${await serviceUrl('users')}/users`);
+    expect((await users.get(location.href)).data).toEqual(response.data);
   });
 
   test('the email is stored trimmed and lower-cased, the name trimmed', async () => {

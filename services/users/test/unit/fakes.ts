@@ -1,4 +1,3 @@
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { User } from '../../src/user';
 import type { EmailClaim, UserChanges, UsersStore } from '../../src/users-store';
 
@@ -84,30 +83,6 @@ export function conditionFailed(): Error {
   error.name = 'ConditionalCheckFailedException';
   return error;
 }
-
-/** A proxy event as API Gateway (REST, AWS_IAM) sends it, with overrides. */
-export function proxyEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
-  return {
-    httpMethod: 'GET',
-    path: '/users',
-    resource: '/users',
-    headers: {},
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: null,
-    isBase64Encoded: false,
-    requestContext: {
-      requestId: 'req-1',
-      identity: { userArn: 'arn:aws:sts::123456789012:assumed-role/orders/fn', caller: 'AROA:fn' },
-    } as APIGatewayProxyEvent['requestContext'],
-    ...overrides,
-  };
-}
-
-export const lambdaContext = { awsRequestId: 'lambda-1' } as Context;
 
 /** A fixed, movable clock. */
 export function clock(start = '2025-01-01T00:00:00.000Z') {

@@ -1,20 +1,23 @@
-import { createJsonLogger } from '@internal-apis/lambda-http';
+import { lambdaContext, proxyEvent, recordingLogger } from '@internal-apis/lambda-http/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyHandler, APIGatewayProxyResult } from 'aws-lambda';
 import { createUsersRoutes } from '../../src/routes';
 import { createUsers } from '../../src/users';
-import { clock, InMemoryUsersStore, lambdaContext, proxyEvent, sequentialIds } from './fakes';
+import { clock, InMemoryUsersStore, sequentialIds } from './fakes';
 
 function setup() {
   const store = new InMemoryUsersStore();
-  const logLines: Array<Record<string, unknown>> = [];
-  const logger = createJsonLogger({ write: (line) => logLines.push(JSON.parse(line)) });
+  const logger = recordingLogger();
   const users = createUsers({ store, now: clock().now, newId: sequentialIds(), log: logger });
   const routes = createUsersRoutes(users, { logger });
-  return { store, routes, logLines };
+  return { store, routes, logLines: logger.lines };
 }
 
 async function call(handler: APIGatewayProxyHandler, event: Partial<APIGatewayProxyEvent>) {
-  const result = (await handler(proxyEvent(event), lambdaContext, () => undefined)) as APIGatewayProxyResult;
+  const result = (await handler(
+    proxyEvent(event),
+    lambdaContext(),
+    () => undefined,
+  )) as APIGatewayProxyResult;
   return { ...result, json: result.body ? JSON.parse(result.body) : undefined };
 }
 
@@ -41,7 +44,7 @@ describe('POST /users', () => {
       body: '{"email":"Ada@Example.COM","name":"Ada"}',
     });
     expect(response.statusCode).toBe(201);
-    expect(response.headers).toMatchObject({ Location: `/users/${ID}`, 'content-type': 'application/json' });
+    expect(response.headers).toMatchObject({ Location: `users/${ID}`, 'content-type': 'application/json' });
     expect(response.json).toEqual({
       id: ID,
       email: 'ada@example.com',
@@ -232,7 +235,7 @@ describe('the users API as a whole', () => {
     store.failNext('getUser', new Error('connect ECONNREFUSED 10.0.0.1:443'));
     const response = await call(routes.getUser, { pathParameters: { id: UNKNOWN_ID } });
     expect(response.statusCode).toBe(500);
-    expect(response.json).toEqual({ message: 'Internal server error', requestId: 'req-1' });
+    expect(response.json).toEqual({ message: 'Internal server error', requestId: 'apigw-request-1' });
     expect(logLines.at(-1)).toMatchObject({
       level: 'error',
       status: 500,
@@ -248,8 +251,8 @@ describe('the users API as a whole', () => {
         message: 'request',
         route: 'GET /users/{id}',
         status: 404,
-        userArn: 'arn:aws:sts::123456789012:assumed-role/orders/fn',
-        caller: 'AROA:fn',
+        userArn: 'arn:aws:sts::123456789012:assumed-role/orders-local/orders-create',
+        caller: 'AROAEXAMPLE:orders-create',
       }),
     ]);
   });
