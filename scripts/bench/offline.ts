@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Credentials } from '@internal-apis/local-stage';
+import { serverlessBin, serverlessEnv } from '@internal-apis/local-stage/packaging';
 import { BenchError, WatchedChild } from './child-process';
 import { freePort } from './http';
 
@@ -66,7 +67,14 @@ export async function startOffline(
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   const home = join(workDir, 'home');
   mkdirSync(home, { recursive: true });
-  const args = [serverlessBin(), 'offline', '--stage', backends.stage, '--region', backends.region];
+  const args = [
+    serverlessBin(join(__dirname, '../..')),
+    'offline',
+    '--stage',
+    backends.stage,
+    '--region',
+    backends.region,
+  ];
   const flags = ['--host', '127.0.0.1', '--httpPort', `${httpPort}`, '--lambdaPort', `${lambdaPort}`];
   const child = WatchedChild.spawn(process.execPath, [...args, ...flags, '--noAuth', '--noSponsor'], {
     name: 'serverless offline',
@@ -134,25 +142,12 @@ function resolveTableRefs(template: Template, variables: Record<string, unknown>
 }
 
 // serverless-offline copies every AWS_* variable of its own environment into the handler's: none of
-// the developer's, only the endpoint and the local stage's developer keys.
+// the developer's (the packaging environment has none), only the endpoint and the stage's developer keys.
 function offlineEnv(home: string, backends: OfflineBackends): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('AWS_')) env[name] = value;
-  }
   return {
-    ...env,
-    HOME: home,
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    NO_COLOR: '1',
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...serverlessEnv(process.env, home),
     AWS_ENDPOINT_URL_DYNAMODB: backends.dynamodbEndpoint,
     AWS_ACCESS_KEY_ID: backends.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: backends.credentials.secretAccessKey,
   };
-}
-
-function serverlessBin(): string {
-  return require.resolve('serverless/bin/serverless.js');
 }

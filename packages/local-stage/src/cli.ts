@@ -78,7 +78,8 @@ function watchForReportRequests(stage: LocalStage): void {
 function stopOnSignals(stage: LocalStage): void {
   let stopping = false;
   const stop = async () => {
-    if (stopping) return;
+    // A second Ctrl-C while stopping means now.
+    if (stopping) process.exit(130);
     stopping = true;
     console.log(`\n${stage.accessReport()}\nStopping…`);
     await stage.stop();

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadPackagedStack, stackOrder } from './cloudformation';
 import { DynaliteBackend } from './dynamodb/dynalite-backend';
 import { LocalStageError } from './errors';
@@ -139,7 +139,7 @@ async function prepareServices(
 ): Promise<string[]> {
   const own = findServices(options.repoRoot);
   const extra: ServiceDir[] = (options.extraServiceDirs ?? []).map((dir) => ({
-    name: dir.split('/').pop() ?? dir,
+    name: basename(dir),
     dir,
   }));
   const all = [...own, ...extra];

@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
+import { formatAmzDate } from '../sigv4/request-time';
 
 import dynalite = require('dynalite');
 
@@ -66,7 +67,7 @@ export class DynaliteBackend {
       [
         ['content-type', 'application/x-amz-json-1.0'],
         ['x-amz-target', `DynamoDB_20120810.${operation}`],
-        ['x-amz-date', new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')],
+        ['x-amz-date', formatAmzDate(new Date())],
         [
           'authorization',
           'AWS4-HMAC-SHA256 Credential=local/19700101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=local',

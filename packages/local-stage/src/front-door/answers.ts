@@ -8,10 +8,15 @@ export interface Answer {
   body: Buffer;
 }
 
+/** How the body is framed on the wire: the front door's to decide, whatever a function answered. */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
 /** Writes an answer with the request id header every AWS endpoint sends. */
 export function send(res: ServerResponse, answer: Answer, requestId: string): void {
   res.statusCode = answer.statusCode;
-  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (!FRAMING_HEADERS.has(name.toLowerCase())) res.setHeader(name, value);
+  }
   if (!res.hasHeader('x-amzn-RequestId')) res.setHeader('x-amzn-RequestId', requestId);
   res.setHeader('Content-Length', answer.body.length);
   res.end(answer.body);

@@ -1,7 +1,9 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import {
   buildProxyEvent,
   type MatchedRoute,
   type RestApiDefinition,
+  type RestApiMethod,
   type RestApiRouter,
   toHttpResponse,
   withIntegrationTimeout,
@@ -10,10 +12,16 @@ import { AwsError } from '../errors';
 import { executeApiArn } from '../iam';
 import type { LambdaRuntime } from '../lambda';
 import { hasSignature, type VerifiedRequest } from '../sigv4';
+import { firstHeader, splitTarget } from '../sigv4/raw-request';
 import type { ReceivedRequest } from '../types';
 import { type Answer, restErrorAnswer } from './answers';
 import { authenticate, authorize, type GuardDeps } from './guard';
-import { headerValue } from './received';
+
+/** What a MOCK integration answers (serverless's CORS preflight): a status and literal headers. */
+export interface MockResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+}
 
 /** A REST API deployed to a stage, as the stage serves it. */
 export interface DeployedApi {
@@ -21,6 +29,8 @@ export interface DeployedApi {
   router: RestApiRouter;
   /** Functions whose resource policy lets API Gateway invoke them (AWS::Lambda::Permission). */
   invocableFunctions: Set<string>;
+  /** The answers of the API's MOCK integrations, by method. */
+  mockResponses?: ReadonlyMap<RestApiMethod, MockResponse>;
 }
 
 export interface ExecuteApiDeps extends GuardDeps {
@@ -32,6 +42,10 @@ export interface ExecuteApiDeps extends GuardDeps {
 /** API Gateway's answer for an unknown route, and for a protected one called without a signature. */
 export const missingAuthenticationToken = () =>
   new AwsError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+
+/** API Gateway's answer when it cannot reach the integration; the cause goes only to its logs. */
+export const internalServerError = () =>
+  new AwsError(500, 'InternalServerErrorException', 'Internal server error');
 
 interface ApiCall {
   api: DeployedApi;
@@ -57,9 +71,10 @@ export async function handleExecuteApi(
     if (call.route.method.authorizationType === 'AWS_IAM') {
       verified = authorizeCall(request, call, deps);
     } else if (call.route.method.authorizationType !== 'NONE') {
-      throw new AwsError(500, 'InternalServerErrorException', 'Internal server error');
+      throw internalServerError();
     }
-    return await invoke(request, requestId, call, verified, deps);
+    const mock = call.api.mockResponses?.get(call.route.method);
+    return mock ? mockAnswer(mock) : await invoke(request, requestId, call, verified, deps);
   } catch (error) {
     if (error instanceof AwsError) return restErrorAnswer(error);
     throw error;
@@ -67,7 +82,7 @@ export async function handleExecuteApi(
 }
 
 function routeCall(request: ReceivedRequest, deps: ExecuteApiDeps): ApiCall {
-  const [rawPath = '/', rawQuery = ''] = splitTarget(request.target);
+  const { path: rawPath, query: rawQuery } = splitTarget(request.target);
   const [, apiId, stage, ...rest] = rawPath.split('/');
   const api = apiId ? deps.apis.get(apiId) : undefined;
   if (!api || stage !== api.definition.stageName) throw missingAuthenticationToken();
@@ -102,9 +117,7 @@ async function invoke(
 ): Promise<Answer> {
   const functionName = call.route.method.integration.functionName;
   // Without a permission for apigateway.amazonaws.com, API Gateway cannot invoke the function.
-  if (!functionName || !call.api.invocableFunctions.has(functionName)) {
-    throw new AwsError(500, 'InternalServerErrorException', 'Internal server error');
-  }
+  if (!functionName || !call.api.invocableFunctions.has(functionName)) throw internalServerError();
   const event = buildProxyEvent({
     api: call.api.definition,
     route: call.route,
@@ -116,16 +129,35 @@ async function invoke(
     sourceIp: request.sourceIp,
     principal: verified?.principal,
     accessKeyId: verified?.accessKeyId,
-    domainName: headerValue(request, 'host') ?? '127.0.0.1',
+    domainName: firstHeader(request, 'host') ?? '127.0.0.1',
     requestId,
     now: deps.now(),
   });
   const result = await withIntegrationTimeout(deps.lambda.invoke(functionName, event, { requestId }));
-  const answer = toHttpResponse(result, requestId);
-  return { statusCode: answer.statusCode, headers: answer.headers, body: answer.body };
+  const answer = toHttpResponse(result, requestId, {
+    binaryMediaTypes: call.api.definition.binaryMediaTypes,
+    accept: firstHeader(request, 'accept'),
+  });
+  if (sendable(answer.headers)) return answer;
+  // A header HTTP cannot carry (`"bad name"`, a line break in a value) makes the proxy response
+  // malformed; API Gateway answers it with 502 as it does any other.
+  return toHttpResponse({ ok: true, payload: null, durationMs: result.durationMs }, requestId);
 }
 
-function splitTarget(target: string): [string, string] {
-  const at = target.indexOf('?');
-  return at === -1 ? [target, ''] : [target.slice(0, at), target.slice(at + 1)];
+/** A MOCK integration's answer; its mapping template is not run, so the body is empty. */
+function mockAnswer(mock: MockResponse): Answer {
+  const headers = { 'Content-Type': 'application/json', ...mock.headers };
+  return { statusCode: mock.statusCode, headers, body: Buffer.alloc(0) };
+}
+
+function sendable(headers: Record<string, string[]>): boolean {
+  try {
+    for (const [name, values] of Object.entries(headers)) {
+      validateHeaderName(name);
+      for (const value of values) validateHeaderValue(name, value);
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }

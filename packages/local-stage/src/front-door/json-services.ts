@@ -5,7 +5,6 @@ import { handleSsmOperation, type ParameterStore } from '../ssm';
 import type { ReceivedRequest } from '../types';
 import { type Answer, jsonAnswer, jsonErrorAnswer } from './answers';
 import { authenticate, authorize, type GuardDeps } from './guard';
-import { headerValue } from './received';
 
 export interface JsonServiceDeps extends GuardDeps {
   accountId: string;
@@ -19,20 +18,32 @@ const SERVICES = {
   'DynamoDB_20120810.': { service: 'dynamodb', contentType: 'application/x-amz-json-1.0' },
 } as const;
 
-type TargetPrefix = keyof typeof SERVICES;
+/** One JSON-protocol call: the service, its operation and the content type it answers in. */
+export interface JsonServiceCall {
+  service: 'ssm' | 'dynamodb';
+  operation: string;
+  contentType: string;
+}
 
-/** Whether the request is a JSON-protocol call (`POST /` with `X-Amz-Target`) for a service served here. */
-export function isJsonServiceCall(request: ReceivedRequest): boolean {
-  const target = headerValue(request, 'x-amz-target');
-  return request.method === 'POST' && target !== undefined && prefixOf(target) !== undefined;
+/**
+ * The JSON-protocol call a request makes (`POST` with `X-Amz-Target`) to a service served here, if any.
+ *
+ * @example jsonServiceCall('POST', 'AmazonSSM.GetParameter') // { service: 'ssm', operation: 'GetParameter', … }
+ */
+export function jsonServiceCall(method: string, target: string | undefined): JsonServiceCall | undefined {
+  if (method !== 'POST' || target === undefined) return undefined;
+  for (const [prefix, { service, contentType }] of Object.entries(SERVICES)) {
+    if (target.startsWith(prefix)) return { service, contentType, operation: target.slice(prefix.length) };
+  }
+  return undefined;
 }
 
 /** Authenticates, authorizes and runs one SSM or DynamoDB call. */
-export async function handleJsonService(request: ReceivedRequest, deps: JsonServiceDeps): Promise<Answer> {
-  const target = headerValue(request, 'x-amz-target') ?? '';
-  const prefix = prefixOf(target) as TargetPrefix;
-  const { service, contentType } = SERVICES[prefix];
-  const operation = target.slice(prefix.length);
+export async function handleJsonService(
+  request: ReceivedRequest,
+  { service, operation, contentType }: JsonServiceCall,
+  deps: JsonServiceDeps,
+): Promise<Answer> {
   try {
     const { principal } = authenticate(request, service, deps);
     const input = parseInput(request.body);
@@ -54,10 +65,6 @@ export async function handleJsonService(request: ReceivedRequest, deps: JsonServ
     if (error instanceof AwsError) return jsonErrorAnswer(error, contentType);
     throw error;
   }
-}
-
-function prefixOf(target: string): TargetPrefix | undefined {
-  return (Object.keys(SERVICES) as TargetPrefix[]).find((prefix) => target.startsWith(prefix));
 }
 
 function parseInput(body: Buffer): Record<string, unknown> {

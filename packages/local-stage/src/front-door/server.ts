@@ -1,10 +1,11 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LocalStageError } from '../errors';
+import { AwsError, LocalStageError } from '../errors';
+import { firstHeader } from '../sigv4/raw-request';
 import { type Answer, asAwsError, jsonErrorAnswer, newRequestId, restErrorAnswer, send } from './answers';
-import { type ExecuteApiDeps, handleExecuteApi } from './execute-api';
-import { handleJsonService, isJsonServiceCall, type JsonServiceDeps } from './json-services';
+import { type ExecuteApiDeps, handleExecuteApi, internalServerError } from './execute-api';
+import { handleJsonService, type JsonServiceDeps, jsonServiceCall } from './json-services';
 import { readReceivedRequest } from './received';
 
 export type FrontDoorDeps = ExecuteApiDeps & JsonServiceDeps & { log?: (line: string) => void };
@@ -27,14 +28,20 @@ export class FrontDoor {
   ): Promise<FrontDoor> {
     const server = createServer((req, res) => {
       const requestId = newRequestId();
-      readReceivedRequest(req)
-        .then((request) =>
-          isJsonServiceCall(request)
-            ? handleJsonService(request, deps)
-            : handleExecuteApi(request, requestId, deps),
-        )
-        .catch((error: unknown) => failure(error, req.headers['x-amz-target'] !== undefined, deps))
-        .then((answer) => send(res, answer, requestId));
+      answerRequest(req, requestId, deps)
+        .then((answer) => {
+          send(res, answer, requestId);
+          // The rest of a body refused as too long is read and dropped, so the client sees the answer
+          // rather than a reset connection, and may send its next request on the same one.
+          if (!req.complete) req.resume();
+        })
+        .catch((error: unknown) => {
+          // Nothing may escape a request: an unhandled rejection would stop the whole stage.
+          deps.log?.(
+            `front door: could not answer: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          res.destroy();
+        });
     });
     // Lambda-to-API calls reuse connections (AWS_NODEJS_CONNECTION_REUSE_ENABLED); keep them open.
     server.keepAliveTimeout = 60_000;
@@ -56,8 +63,25 @@ export class FrontDoor {
   }
 }
 
-function failure(error: unknown, jsonProtocol: boolean, deps: FrontDoorDeps): Answer {
+async function answerRequest(req: IncomingMessage, requestId: string, deps: FrontDoorDeps): Promise<Answer> {
+  try {
+    const request = await readReceivedRequest(req);
+    const json = jsonServiceCall(request.method, firstHeader(request, 'x-amz-target'));
+    return json
+      ? await handleJsonService(request, json, deps)
+      : await handleExecuteApi(request, requestId, deps);
+  } catch (error) {
+    const target = req.headers['x-amz-target'];
+    const json = jsonServiceCall(req.method ?? '', typeof target === 'string' ? target : undefined);
+    return failure(error, json?.contentType, deps);
+  }
+}
+
+/** Any failure as the protocol called answers it: `__type` JSON in its content type, or API Gateway's. */
+function failure(error: unknown, jsonContentType: string | undefined, deps: FrontDoorDeps): Answer {
   const awsError = asAwsError(error);
   if (awsError.status >= 500) deps.log?.(`front door: ${awsError.message}`);
-  return jsonProtocol ? jsonErrorAnswer(awsError, 'application/x-amz-json-1.1') : restErrorAnswer(awsError);
+  if (jsonContentType) return jsonErrorAnswer(awsError, jsonContentType);
+  // API Gateway shows a caller none of its own faults, only that there was one.
+  return restErrorAnswer(error instanceof AwsError ? error : internalServerError());
 }

@@ -9,7 +9,7 @@ import { locateHandler } from './handler-location';
 import { nodeOptionsOf } from './lambda-environment';
 import type { FunctionDefinition, InvokeResult, LambdaRuntimeOptions } from './types';
 
-const DEFAULT_MAX_ENVIRONMENTS = 4;
+const DEFAULT_MAX_ENVIRONMENTS = 8;
 
 /**
  * Runs the stage's Lambda functions on this machine, each in worker threads of its own with the

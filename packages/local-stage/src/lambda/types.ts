@@ -44,6 +44,9 @@ export interface LambdaRuntimeOptions {
   codeRoot?: string;
   /** Where the functions' console output goes, one line at a time; default stdout prefixed with the function name. */
   log?: (line: string, functionName: string) => void;
-  /** Execution environments per function, each running one invocation at a time; default 4. */
+  /**
+   * Execution environments per function, each running one invocation at a time; default 8. Lambda
+   * gives every concurrent request an environment; the bound keeps a laptop's memory in check.
+   */
   maxEnvironmentsPerFunction?: number;
 }

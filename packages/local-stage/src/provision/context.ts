@@ -1,7 +1,7 @@
-import type { RestApiDefinition } from '../apigateway';
+import type { RestApiDefinition, RestApiMethod } from '../apigateway';
 import type { PackagedStack } from '../cloudformation';
 import type { DynaliteBackend } from '../dynamodb/dynalite-backend';
-import type { DeployedApi } from '../front-door/execute-api';
+import type { DeployedApi, MockResponse } from '../front-door/execute-api';
 import type { KeyRing, Role } from '../identity/key-ring';
 import type { LambdaRuntime } from '../lambda';
 import type { ParameterStore } from '../ssm';
@@ -18,7 +18,8 @@ export interface StageServices {
   roles: Map<string, Role>;
   ssm: ParameterStore;
   dynamodb: DynaliteBackend;
-  lambda: LambdaRuntime;
+  /** Provisioning deploys functions; the front door invokes them. */
+  lambda: Pick<LambdaRuntime, 'deploy' | 'invoke'>;
   apis: Map<string, DeployedApi>;
   /** Function names whose resource policy allows `apigateway.amazonaws.com`. */
   invocableFunctions: Set<string>;
@@ -32,6 +33,12 @@ export interface ProvisionedResource {
   attributes: Record<string, string>;
 }
 
+/** A REST API of the stack being provisioned, until its AWS::ApiGateway::Deployment serves it. */
+export interface ApiUnderConstruction {
+  definition: RestApiDefinition;
+  mockResponses: Map<RestApiMethod, MockResponse>;
+}
+
 /** One resource being provisioned, its properties already resolved. */
 export interface ResourceRequest {
   stack: PackagedStack;
@@ -39,7 +46,7 @@ export interface ResourceRequest {
   properties: Record<string, unknown>;
   stage: StageServices;
   /** REST APIs of this stack still being assembled, by API id. */
-  apisUnderConstruction: Map<string, RestApiDefinition>;
+  apisUnderConstruction: Map<string, ApiUnderConstruction>;
 }
 
 export type ResourceProvisioner = (

@@ -26,12 +26,8 @@ export async function provisionTable(request: ResourceRequest): Promise<Provisio
   const { statusCode, output } = await stage.dynamodb.call('CreateTable', input);
   const type = String(output.__type ?? '');
   if (statusCode !== 200 && !type.endsWith('ResourceInUseException')) {
-    throw new TemplateError(
-      request.stack.stackName,
-      request.logicalId,
-      'Properties',
-      `CreateTable failed: ${String(output.message ?? output.Message ?? type)}`,
-    );
+    const problem = `CreateTable failed: ${String(output.message ?? output.Message ?? type)}`;
+    throw new TemplateError(request.stack.stackName, request.logicalId, 'Properties', problem);
   }
   const arn = `arn:aws:dynamodb:${stage.region}:${stage.accountId}:table/${tableName}`;
   return {

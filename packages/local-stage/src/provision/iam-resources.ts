@@ -1,9 +1,8 @@
-import { TemplateError } from '../errors';
 import { awsId } from '../identity/ids';
 import type { Role } from '../identity/key-ring';
 import type { NamedPolicy, PolicyDocument } from '../types';
 import type { ProvisionedResource, ResourceRequest } from './context';
-import { generatedName, optionalString } from './properties';
+import { generatedName, optionalString, propertyError } from './properties';
 
 /** AWS::IAM::Role: a role whose inline policies its sessions are evaluated against. */
 export function provisionRole(request: ResourceRequest): ProvisionedResource {
@@ -12,9 +11,11 @@ export function provisionRole(request: ResourceRequest): ProvisionedResource {
   const path = optionalString(request, 'Path') ?? '/';
   const arn = `arn:aws:iam::${stage.accountId}:role${path}${roleName}`;
   const role: Role = { roleName, arn, roleId: awsId('AROA'), policies: inlinePolicies(request, 'Policies') };
-  if (request.properties.ManagedPolicyArns !== undefined) {
+  // Both change what the role may do on AWS; say so rather than allow more, or less, in silence.
+  for (const property of ['ManagedPolicyArns', 'PermissionsBoundary']) {
+    if (request.properties[property] === undefined) continue;
     stage.log(
-      `${request.stack.stackName}: ${request.logicalId}.ManagedPolicyArns is not evaluated by the local stage`,
+      `${request.stack.stackName}: ${request.logicalId}.${property} is not evaluated by the local stage`,
     );
   }
   stage.roles.set(arn, role);
@@ -65,8 +66,4 @@ function policyDocument(request: ResourceRequest, property: string, value: unkno
     throw propertyError(request, property, 'must be a policy document with a Statement');
   }
   return document;
-}
-
-function propertyError(request: ResourceRequest, property: string, problem: string): TemplateError {
-  return new TemplateError(request.stack.stackName, request.logicalId, `Properties.${property}`, problem);
 }

@@ -1,41 +1,36 @@
 import { TemplateError } from '../errors';
 import type { ResourceRequest } from './context';
 
+/**
+ * A problem with one property of the resource being provisioned, naming the stack, resource and property.
+ *
+ * @example throw propertyError(request, 'Role', 'role arn:… is not provisioned in this stage')
+ */
+export function propertyError(request: ResourceRequest, property: string, problem: string): TemplateError {
+  return new TemplateError(request.stack.stackName, request.logicalId, `Properties.${property}`, problem);
+}
+
 /** A string property, or a TemplateError naming the resource and property. */
 export function requireString(request: ResourceRequest, name: string): string {
   const value = request.properties[name];
   if (typeof value === 'string' && value.length > 0) return value;
-  throw new TemplateError(
-    request.stack.stackName,
-    request.logicalId,
-    `Properties.${name}`,
-    'a string is required',
-  );
+  throw propertyError(request, name, 'a string is required');
 }
 
 export function optionalString(request: ResourceRequest, name: string): string | undefined {
   const value = request.properties[name];
   if (value === undefined) return undefined;
   if (typeof value === 'string') return value;
-  throw new TemplateError(
-    request.stack.stackName,
-    request.logicalId,
-    `Properties.${name}`,
-    'must be a string',
-  );
+  throw propertyError(request, name, 'must be a string');
 }
 
+/** A number property; CloudFormation also takes a number written as a string. */
 export function optionalNumber(request: ResourceRequest, name: string): number | undefined {
   const value = request.properties[name];
   if (value === undefined) return undefined;
   const number = typeof value === 'string' ? Number(value) : value;
   if (typeof number === 'number' && Number.isFinite(number)) return number;
-  throw new TemplateError(
-    request.stack.stackName,
-    request.logicalId,
-    `Properties.${name}`,
-    'must be a number',
-  );
+  throw propertyError(request, name, 'must be a number');
 }
 
 /** The name CloudFormation generates when a template leaves a name out: `{stack}-{logicalId}-{suffix}`. */

@@ -1,4 +1,3 @@
-import type { RestApiDefinition } from '../apigateway';
 import {
   type PackagedStack,
   provisioningOrder,
@@ -8,7 +7,7 @@ import {
   resolveValue,
 } from '../cloudformation';
 import { LocalStageError, TemplateError } from '../errors';
-import type { ProvisionedResource, StageServices } from './context';
+import type { ApiUnderConstruction, ProvisionedResource, StageServices } from './context';
 import { localizeUrls } from './properties';
 import { RESOURCE_TYPES } from './resource-types';
 
@@ -28,7 +27,7 @@ export async function provisionStack(stack: PackagedStack, stage: StageServices)
   const resources = new Map<string, { type: string } & ProvisionedResource>();
   const parameters = resolveParameters(stack, { readSsm: (name) => stage.ssm.get(name)?.value });
   const context = resolveContext(stack, stage, parameters, resources);
-  const apisUnderConstruction = new Map<string, RestApiDefinition>();
+  const apisUnderConstruction = new Map<string, ApiUnderConstruction>();
   for (const logicalId of provisioningOrder(stack.template, stack.stackName)) {
     const resource = stack.template.Resources[logicalId];
     if (!resource) continue;

@@ -1,15 +1,14 @@
+import type { ProvisionedResource, ResourceProvisioner, ResourceRequest } from './context';
+import { provisionParameter, provisionTable } from './data-resources';
+import { provisionAttachedPolicy, provisionRole } from './iam-resources';
+import { provisionFunction, provisionPermission } from './lambda-resources';
+import { generatedName, optionalString } from './properties';
 import {
   provisionApiDeployment,
   provisionApiMethod,
   provisionApiResource,
-  provisionFunction,
-  provisionPermission,
   provisionRestApi,
-} from './compute-resources';
-import type { ProvisionedResource, ResourceProvisioner, ResourceRequest } from './context';
-import { provisionParameter, provisionTable } from './data-resources';
-import { provisionAttachedPolicy, provisionRole } from './iam-resources';
-import { generatedName, optionalString } from './properties';
+} from './rest-api-resources';
 
 /** Resources that exist on AWS but change nothing a local call can observe: given an id, nothing more. */
 function passive(nameProperty?: string): ResourceProvisioner {

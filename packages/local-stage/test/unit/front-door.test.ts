@@ -1,7 +1,9 @@
+import { request } from 'node:http';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type AwsCredentials, signRequest } from '@internal-apis/signed-client';
 import { type RestApiDefinition, RestApiRouter } from '../../src/apigateway';
 import type { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
+import { MAX_PAYLOAD_BYTES } from '../../src/front-door/received';
 import { FrontDoor } from '../../src/front-door/server';
 import { AccessRecorder } from '../../src/iam';
 import { KeyRing, type Role } from '../../src/identity/key-ring';
@@ -12,7 +14,15 @@ import type { PolicyDocument } from '../../src/types';
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 
-/** A users API with GET and DELETE on /users/{id}, and an unprotected /health. */
+/** What serverless writes for `cors: true`: an OPTIONS method with a MOCK integration. */
+const preflight = {
+  resourceId: 'users',
+  httpMethod: 'OPTIONS',
+  authorizationType: 'NONE',
+  integration: { type: 'MOCK', uri: '' },
+};
+
+/** A users API with GET and DELETE on /users/{id}, an unprotected /health, a CORS preflight and a PNG avatar. */
 const api: RestApiDefinition = {
   apiId: 'abcdefghij',
   name: 'users-local',
@@ -22,13 +32,17 @@ const api: RestApiDefinition = {
     { id: 'users', parentId: 'root', pathPart: 'users' },
     { id: 'user', parentId: 'users', pathPart: '{id}' },
     { id: 'health', parentId: 'root', pathPart: 'health' },
+    { id: 'avatar', parentId: 'root', pathPart: 'avatar' },
   ],
   methods: [
     method('user', 'GET', 'AWS_IAM', 'users-local-getUser'),
     method('user', 'DELETE', 'AWS_IAM', 'users-local-deleteUser'),
     method('health', 'GET', 'NONE', 'users-local-health'),
     method('users', 'POST', 'AWS_IAM', 'users-local-noPermission'),
+    preflight,
+    method('avatar', 'GET', 'NONE', 'users-local-avatar'),
   ],
+  binaryMediaTypes: ['image/png'],
 };
 
 function method(resourceId: string, httpMethod: string, authorizationType: string, functionName: string) {
@@ -63,7 +77,7 @@ describe('the front door', () => {
   const recorder = new AccessRecorder();
   const ssm = new ParameterStore();
   const invocations: Array<{ functionName: string; event: Record<string, unknown> }> = [];
-  let lambdaAnswer: InvokeResult = {
+  let lambdaAnswer: InvokeResult | Error = {
     ok: true,
     payload: { statusCode: 200, body: '{"ok":true}' },
     durationMs: 1,
@@ -92,6 +106,10 @@ describe('the front door', () => {
                 'users-local-getUser',
                 'users-local-deleteUser',
                 'users-local-health',
+                'users-local-avatar',
+              ]),
+              mockResponses: new Map([
+                [preflight, { statusCode: 200, headers: { 'Access-Control-Allow-Origin': '*' } }],
               ]),
             },
           ],
@@ -99,6 +117,7 @@ describe('the front door', () => {
         lambda: {
           invoke: async (functionName: string, event: unknown) => {
             invocations.push({ functionName, event: event as Record<string, unknown> });
+            if (lambdaAnswer instanceof Error) throw lambdaAnswer;
             return lambdaAnswer;
           },
         },
@@ -209,6 +228,54 @@ describe('the front door', () => {
     });
   });
 
+  it('answers 502 for a response with a header HTTP cannot carry, and keeps serving', async () => {
+    lambdaAnswer = { ok: true, payload: { statusCode: 200, headers: { 'bad name': 'x' } }, durationMs: 1 };
+    expect((await call('GET', `${base}/health`)).status).toBe(502);
+    lambdaAnswer = { ok: true, payload: { statusCode: 200, headers: { 'x-note': 'a\nb' } }, durationMs: 1 };
+    expect((await call('GET', `${base}/health`)).status).toBe(502);
+    lambdaAnswer = { ok: true, payload: { statusCode: 200, body: '{"ok":true}' }, durationMs: 1 };
+    expect((await call('GET', `${base}/health`)).status).toBe(200);
+  });
+
+  it("answers a failure of the stage's own as API Gateway does: 500 Internal server error", async () => {
+    lambdaAnswer = new Error('worker could not start');
+    expect(await call('GET', `${base}/health`)).toEqual({
+      status: 500,
+      errorType: 'InternalServerErrorException',
+      body: { message: 'Internal server error' },
+    });
+  });
+
+  it('refuses a body over 10 MB with 413 whether its length is declared or chunked, and keeps serving', async () => {
+    const tooLong = Buffer.alloc(MAX_PAYLOAD_BYTES + 1);
+    const declared = await fetch(`${base}/health`, { method: 'POST', body: tooLong });
+    expect([declared.status, await declared.json()]).toEqual([413, { message: 'Request Too Long' }]);
+    expect(await postChunked(`${base}/health`, tooLong)).toBe(413);
+    expect((await call('GET', `${base}/health`)).status).toBe(200);
+  });
+
+  it('answers a CORS preflight from its MOCK integration without invoking a function', async () => {
+    const answer = await fetch(`${base}/users`, { method: 'OPTIONS' });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+    expect(invocations).toHaveLength(0);
+  });
+
+  it("decodes a base64 body when the client accepts one of the API's binary media types", async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+    const payload = {
+      statusCode: 200,
+      headers: { 'Content-Type': 'image/png' },
+      body: png.toString('base64'),
+      isBase64Encoded: true,
+    };
+    lambdaAnswer = { ok: true, payload, durationMs: 1 };
+    const binary = await fetch(`${base}/avatar`, { headers: { accept: 'image/png' } });
+    expect(Buffer.from(await binary.arrayBuffer())).toEqual(png);
+    const text = await fetch(`${base}/avatar`, { headers: { accept: 'application/json' } });
+    expect(await text.text()).toBe(png.toString('base64'));
+  });
+
   it('serves SSM to the SDK, allowing exactly the parameters the role was granted', async () => {
     const client = new SSMClient({ region: REGION, endpoint: door.url, credentials: reader });
     const { Parameter } = await client.send(new GetParameterCommand({ Name: '/local/users/url' }));
@@ -238,6 +305,19 @@ describe('the front door', () => {
     expect(JSON.stringify(report)).toContain('DELETE/users/7');
   });
 });
+
+/** POSTs a body in chunks, with no Content-Length, and resolves with the status. */
+function postChunked(url: string, body: Buffer): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST' }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+    for (let at = 0; at < body.length; at += 1024 * 1024) req.write(body.subarray(at, at + 1024 * 1024));
+    req.end();
+  });
+}
 
 describe('the front door on a port in use', () => {
   it('fails with a message that names the port and the way out', async () => {

@@ -40,6 +40,7 @@ beforeEach(() => {
   runtime = new LambdaRuntime({
     codeRoot,
     log: (line, fn) => logLines.push({ line, fn }),
+    maxEnvironmentsPerFunction: 4,
   });
 });
 

@@ -1,0 +1,219 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPackagedStack, type PackagedStack, type Template } from '../../src/cloudformation';
+import { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
+import { TemplateError } from '../../src/errors';
+import { KeyRing } from '../../src/identity/key-ring';
+import type { FunctionDefinition } from '../../src/lambda';
+import type { StageServices } from '../../src/provision/context';
+import { type ProvisionedStack, provisionStack } from '../../src/provision/provision-stack';
+import { ParameterStore } from '../../src/ssm';
+import { stackOf } from '../fixtures/cloudformation/helpers';
+
+// The sample service as `serverless package --stage local` wrote it: a table with a GSI, two
+// AWS_IAM GET methods, a role whose policy reads the users API id from SSM, two SSM parameters.
+const PACKAGED = join(__dirname, '../fixtures/cloudformation/sample-service/packaged');
+const ENDPOINT = 'http://127.0.0.1:4577';
+const ACCOUNT = '000000000000';
+const USERS_API_ID = 'a1b2c3d4e5';
+
+let root: string;
+let dynamodb: DynaliteBackend;
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'provision-stack-'));
+  dynamodb = await DynaliteBackend.start();
+});
+afterAll(async () => {
+  await dynamodb.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A stage around the real dynalite, parameter store and key ring, with a Lambda that only records deployments. */
+function newStage(): StageServices & { deployed: FunctionDefinition[] } {
+  const deployed: FunctionDefinition[] = [];
+  const ssm = new ParameterStore();
+  ssm.put('/local/users/api-id', USERS_API_ID, { type: 'String' });
+  return {
+    region: 'us-east-1',
+    accountId: ACCOUNT,
+    stageName: 'local',
+    endpoint: ENDPOINT,
+    keys: new KeyRing(ACCOUNT),
+    roles: new Map(),
+    ssm,
+    dynamodb,
+    lambda: {
+      deploy: async (definition) => void deployed.push(definition),
+      invoke: () => Promise.reject(new Error('not invoked in these tests')),
+    },
+    apis: new Map(),
+    invocableFunctions: new Set(),
+    exports: new Map(),
+    log: () => undefined,
+    deployed,
+  };
+}
+
+function sampleStack(name: string): PackagedStack {
+  const dir = join(root, name);
+  cpSync(PACKAGED, join(dir, '.serverless'), { recursive: true });
+  return loadPackagedStack(dir);
+}
+
+describe('provisionStack on the packaged sample service', () => {
+  let stage: ReturnType<typeof newStage>;
+  let provisioned: ProvisionedStack;
+  let apiId: string;
+
+  beforeAll(async () => {
+    stage = newStage();
+    provisioned = await provisionStack(sampleStack('sample'), stage);
+    apiId = provisioned.resources.get('ApiGatewayRestApi')?.physicalId ?? '';
+  });
+
+  it('creates the role with its inline policy resolved against this stage', () => {
+    const role = stage.roles.get(`arn:aws:iam::${ACCOUNT}:role/sample-local-us-east-1-lambdaRole`);
+    expect(role?.roleName).toBe('sample-local-us-east-1-lambdaRole');
+    const resources = JSON.stringify(role?.policies);
+    expect(resources).toContain(`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/sample-local-users/index/*`);
+    expect(resources).toContain(`arn:aws:execute-api:us-east-1:${ACCOUNT}:${USERS_API_ID}/local/GET/users/*`);
+    expect(resources).toContain(`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/local/users/url`);
+  });
+
+  it('creates the table in dynalite with its key and global secondary index', async () => {
+    const { statusCode, output } = await dynamodb.call('DescribeTable', { TableName: 'sample-local-users' });
+    expect(statusCode).toBe(200);
+    expect(output.Table).toMatchObject({
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: 'byEmail' })],
+    });
+  });
+
+  it('publishes SSM parameters with the API URL pointed at the front door', () => {
+    expect(apiId).toMatch(/^[a-z0-9]{10}$/);
+    expect(stage.ssm.get('/local/sample/url')?.value).toBe(`${ENDPOINT}/${apiId}/local`);
+    expect(stage.ssm.get('/local/sample/api-id')?.value).toBe(apiId);
+  });
+
+  it('registers the REST API: its routes, AWS_IAM methods and invocable functions', () => {
+    const api = stage.apis.get(apiId);
+    expect(api?.definition.stageName).toBe('local');
+    const route = api?.router.match('/users/42', 'GET');
+    expect(route).toMatchObject({
+      resourcePath: '/users/{id}',
+      pathParameters: { id: '42' },
+      method: { authorizationType: 'AWS_IAM', integration: { functionName: 'sample-local-getUser' } },
+    });
+    expect(api?.router.match('/users', 'GET')?.method.integration.functionName).toBe(
+      'sample-local-listUsers',
+    );
+    expect([...stage.invocableFunctions].sort()).toEqual(['sample-local-getUser', 'sample-local-listUsers']);
+  });
+
+  it("deploys each function with its template environment, settings and code, running as its role's session", () => {
+    expect(stage.deployed.map((fn) => fn.functionName).sort()).toEqual([
+      'sample-local-getUser',
+      'sample-local-listUsers',
+    ]);
+    const getUser = stage.deployed.find((fn) => fn.functionName === 'sample-local-getUser');
+    expect(getUser).toMatchObject({
+      handler: 'src/handler.getUser',
+      runtime: 'nodejs22.x',
+      timeoutSeconds: 10,
+      memorySize: 256,
+      codeZip: join(root, 'sample/.serverless/getUser.zip'),
+      environment: {
+        STAGE: 'local',
+        TABLE_NAME: 'sample-local-users',
+        TABLE_ARN: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/sample-local-users`,
+      },
+      endpoints: { ssm: ENDPOINT, dynamodb: ENDPOINT },
+    });
+    const credentials = getUser?.credentials();
+    expect(credentials?.sessionToken).toBeTruthy();
+    expect(stage.keys.lookup(credentials?.accessKeyId ?? '')?.principal.arn).toBe(
+      `arn:aws:sts::${ACCOUNT}:assumed-role/sample-local-us-east-1-lambdaRole/sample-local-getUser`,
+    );
+  });
+
+  it('resolves outputs and exports with URLs pointed at the front door', () => {
+    expect(provisioned.outputs.ServiceEndpoint).toBe(`${ENDPOINT}/${apiId}/local`);
+    expect(stage.exports.get('sample-local-url')).toBe(`${ENDPOINT}/${apiId}/local`);
+    expect(stage.exports.get('sls-sample-local-ServiceEndpoint')).toBe(`${ENDPOINT}/${apiId}/local`);
+  });
+});
+
+describe('provisionStack refusals', () => {
+  it('stops when an SSM-typed parameter names a parameter that does not exist, naming it', async () => {
+    const stage = newStage();
+    stage.ssm.delete('/local/users/api-id');
+    await expect(provisionStack(sampleStack('no-users'), stage)).rejects.toThrow(
+      /Unable to fetch parameters \[\/local\/users\/api-id\]/,
+    );
+  });
+
+  it('stops at a resource type it does not provision, naming the stack and resource', async () => {
+    const template: Template = { Resources: { Jobs: { Type: 'AWS::SQS::Queue', Properties: {} } } };
+    const failure = provisionStack(stackOf('jobs-local', template), newStage());
+    await expect(failure).rejects.toThrow(TemplateError);
+    await expect(failure).rejects.toThrow('Stack jobs-local, Jobs.Type: AWS::SQS::Queue is not supported');
+  });
+
+  it('names the method whose integration is neither AWS_PROXY nor MOCK', async () => {
+    const template = restApiTemplate({ Type: 'HTTP_PROXY', Uri: 'https://example.com' });
+    await expect(provisionStack(stackOf('http-local', template), newStage())).rejects.toThrow(
+      'Stack http-local, Options.Properties.Integration.Type: HTTP_PROXY integrations are not supported',
+    );
+  });
+});
+
+describe("a CORS preflight (serverless's `cors: true`)", () => {
+  it('is served from its MOCK integration: the default response status and literal headers', async () => {
+    const stage = newStage();
+    const template = restApiTemplate({
+      Type: 'MOCK',
+      RequestTemplates: { 'application/json': '{statusCode:200}' },
+      IntegrationResponses: [
+        {
+          StatusCode: '200',
+          ResponseParameters: {
+            'method.response.header.Access-Control-Allow-Origin': "'*'",
+            'method.response.header.Access-Control-Allow-Methods': "'OPTIONS,GET'",
+          },
+        },
+      ],
+    });
+    const provisioned = await provisionStack(stackOf('cors-local', template), stage);
+    const api = stage.apis.get(provisioned.resources.get('Api')?.physicalId ?? '');
+    const route = api?.router.match('/', 'OPTIONS');
+    expect(route && api?.mockResponses?.get(route.method)).toEqual({
+      statusCode: 200,
+      headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'OPTIONS,GET' },
+    });
+  });
+});
+
+/** A REST API whose root has one OPTIONS method with this integration, deployed to `local`. */
+function restApiTemplate(integration: Record<string, unknown>): Template {
+  return {
+    Resources: {
+      Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'api' } },
+      Options: {
+        Type: 'AWS::ApiGateway::Method',
+        Properties: {
+          RestApiId: { Ref: 'Api' },
+          ResourceId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] },
+          HttpMethod: 'OPTIONS',
+          AuthorizationType: 'NONE',
+          Integration: integration,
+        },
+      },
+      Deployment: {
+        Type: 'AWS::ApiGateway::Deployment',
+        Properties: { RestApiId: { Ref: 'Api' }, StageName: 'local' },
+        DependsOn: ['Options'],
+      },
+    },
+  };
+}
