@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -20,9 +20,19 @@ export function awsId(prefix: 'AKIA' | 'ASIA' | 'AROA' | 'AIDA'): string {
   return prefix + randomFrom(UPPER_ALNUM, 16);
 }
 
-/** A REST API or resource id: 10 lower-case alphanumerics, as API Gateway makes them. */
-export function apiGatewayId(): string {
-  return randomFrom(LOWER_ALNUM, 10);
+/**
+ * A REST API or resource id: 10 lower-case alphanumerics, as API Gateway makes them. Given a seed, the
+ * same id every time: a stack keeps its API ids, and so its URLs, across restarts of the stage, as a
+ * deployed stack keeps them across deployments.
+ *
+ * @example apiGatewayId('000000000000/us-east-1/users-local/ApiGatewayRestApi') // 'k3q…', always
+ */
+export function apiGatewayId(seed?: string): string {
+  if (seed === undefined) return randomFrom(LOWER_ALNUM, 10);
+  const digest = createHash('sha256').update(seed).digest();
+  let out = '';
+  for (const byte of digest.subarray(0, 10)) out += LOWER_ALNUM[byte % LOWER_ALNUM.length];
+  return out;
 }
 
 /** A secret access key: 40 characters of base64. */

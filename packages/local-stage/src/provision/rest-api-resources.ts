@@ -6,8 +6,8 @@ import { optionalString, propertyError, requireString } from './properties';
 
 /** AWS::ApiGateway::RestApi: assembled resource by resource until its deployment. */
 export function provisionRestApi(request: ResourceRequest): ProvisionedResource {
-  const apiId = apiGatewayId();
-  const rootId = apiGatewayId();
+  const apiId = apiGatewayId(resourceSeed(request));
+  const rootId = apiGatewayId(`${resourceSeed(request)}/root`);
   const binaryMediaTypes = request.properties.BinaryMediaTypes;
   request.apisUnderConstruction.set(apiId, {
     definition: {
@@ -31,7 +31,7 @@ export function provisionRestApi(request: ResourceRequest): ProvisionedResource 
 
 export function provisionApiResource(request: ResourceRequest): ProvisionedResource {
   const api = apiOf(request);
-  const id = apiGatewayId();
+  const id = apiGatewayId(resourceSeed(request));
   api.definition.resources.push({
     id,
     parentId: requireString(request, 'ParentId'),
@@ -123,4 +123,10 @@ function mockResponse(request: ResourceRequest, integration: IntegrationProperti
     if (name && literal !== undefined) headers[name] = literal;
   }
   return { statusCode: Number(chosen.StatusCode ?? 200), headers };
+}
+
+/** What identifies a resource across restarts: account, region, stack and logical id. */
+function resourceSeed(request: ResourceRequest): string {
+  const { stage, stack, logicalId } = request;
+  return `${stage.accountId}/${stage.region}/${stack.stackName}/${logicalId}`;
 }

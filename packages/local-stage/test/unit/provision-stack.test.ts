@@ -144,6 +144,17 @@ describe('provisionStack on the packaged sample service', () => {
   });
 });
 
+describe('API ids across restarts', () => {
+  it('gives a stack the same REST API id, so the same URLs, every time it is provisioned', async () => {
+    const first = await provisionStack(sampleStack('restart-a'), newStage());
+    const second = await provisionStack(sampleStack('restart-b'), newStage());
+    const idOf = (stack: ProvisionedStack) => stack.resources.get('ApiGatewayRestApi')?.physicalId;
+    expect(idOf(first)).toMatch(/^[a-z0-9]{10}$/);
+    expect(idOf(second)).toBe(idOf(first));
+    expect(second.outputs).toEqual(first.outputs);
+  });
+});
+
 describe('provisionStack refusals', () => {
   it('stops when an SSM-typed parameter names a parameter that does not exist, naming it', async () => {
     const stage = newStage();
