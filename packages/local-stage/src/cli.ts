@@ -90,6 +90,15 @@ function stopOnSignals(stage: LocalStage): void {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (isUsageError(error)) {
+    console.error(`local stage: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
   console.error(error instanceof LocalStageError ? `local stage: ${error.message}` : error);
   process.exit(1);
 });
+
+/** An unknown option or a missing value, as node:util's parseArgs reports it. */
+function isUsageError(error: unknown): error is Error {
+  return error instanceof Error && String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
+}
