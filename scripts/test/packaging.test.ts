@@ -6,8 +6,11 @@
  * (an `${ssm:…}` or `${cf:…}` variable, a plugin that looks something up) fails here. The compiled
  * templates are then checked for what the design promises: every method AWS_IAM, caller grants on
  * exact API ids, stages, verbs and paths, real IAM actions, exact SSM parameters, bundles in budget.
+ *
+ * Services are packaged from copies: `serverless package` empties the service's `.serverless/`
+ * whatever `--package` says, and the local stage reuses what is there.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findServices, nodeServerlessRunner, type ServiceDir } from '@internal-apis/local-stage/packaging';
@@ -43,14 +46,31 @@ function offlineEnv(home: string): NodeJS.ProcessEnv {
   return { ...env, HOME: home, SLS_TELEMETRY_DISABLED: '1', NO_COLOR: '1' };
 }
 
+/** A copy of the repository's layout around one service: shared config, sources, node_modules linked. */
+function copyOfService(service: ServiceDir): string {
+  const root = path.join(workDir, 'repo');
+  mkdirSync(path.join(root, 'services'), { recursive: true });
+  for (const file of ['serverless-common.yml', 'tsconfig.base.json', 'package.json']) {
+    cpSync(path.join(repoRoot, file), path.join(root, file));
+  }
+  if (service === services[0])
+    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
+  const copy = path.join(root, 'services', path.basename(service.dir));
+  const skipped = new Set(['.serverless', '.esbuild', 'node_modules', 'dist']);
+  cpSync(service.dir, copy, { recursive: true, filter: (source) => !skipped.has(path.basename(source)) });
+  return copy;
+}
+
 async function packageAll(): Promise<void> {
   const run = nodeServerlessRunner(repoRoot, 150_000);
   const env = offlineEnv(mkdtempSync(path.join(workDir, 'home-')));
+  const copies = new Map(services.map((service) => [service.name, copyOfService(service)]));
   const queue = [...services];
   const worker = async () => {
     for (let service = queue.shift(); service; service = queue.shift()) {
       const dir = path.join(workDir, service.name);
-      const { code, output } = await run(['package', '--stage', STAGE, '--package', dir], service.dir, env);
+      const cwd = copies.get(service.name) ?? service.dir;
+      const { code, output } = await run(['package', '--stage', STAGE, '--package', dir], cwd, env);
       packaged.set(service.name, { code, output, dir });
     }
   };
