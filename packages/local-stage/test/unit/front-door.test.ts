@@ -10,6 +10,7 @@ import { KeyRing, type Role } from '../../src/identity/key-ring';
 import type { InvokeResult } from '../../src/lambda';
 import { ParameterStore } from '../../src/ssm';
 import type { PolicyDocument } from '../../src/types';
+import { lambdaMethod } from '../fixtures/apigateway/users-api';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
@@ -35,20 +36,15 @@ const api: RestApiDefinition = {
     { id: 'avatar', parentId: 'root', pathPart: 'avatar' },
   ],
   methods: [
-    method('user', 'GET', 'AWS_IAM', 'users-local-getUser'),
-    method('user', 'DELETE', 'AWS_IAM', 'users-local-deleteUser'),
-    method('health', 'GET', 'NONE', 'users-local-health'),
-    method('users', 'POST', 'AWS_IAM', 'users-local-noPermission'),
+    lambdaMethod('user', 'GET', 'users-local-getUser'),
+    lambdaMethod('user', 'DELETE', 'users-local-deleteUser'),
+    lambdaMethod('health', 'GET', 'users-local-health', 'NONE'),
+    lambdaMethod('users', 'POST', 'users-local-noPermission'),
     preflight,
-    method('avatar', 'GET', 'NONE', 'users-local-avatar'),
+    lambdaMethod('avatar', 'GET', 'users-local-avatar', 'NONE'),
   ],
   binaryMediaTypes: ['image/png'],
 };
-
-function method(resourceId: string, httpMethod: string, authorizationType: string, functionName: string) {
-  const uri = `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}/invocations`;
-  return { resourceId, httpMethod, authorizationType, integration: { type: 'AWS_PROXY', uri, functionName } };
-}
 
 function role(name: string, statement: PolicyDocument['Statement']): Role {
   return {
