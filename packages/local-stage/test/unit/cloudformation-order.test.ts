@@ -1,19 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub strings are written in CloudFormation's ${Name} syntax
 import { provisioningOrder, type TemplateResource } from '../../src/cloudformation';
-import { TemplateError } from '../../src/errors';
+import { problemOf } from '../fixtures/cloudformation/helpers';
 
 const order = (resources: Record<string, TemplateResource>, parameters = {}) =>
   provisioningOrder({ Parameters: parameters, Resources: resources }, 'users-local');
-
-function problemOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TemplateError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a TemplateError');
-}
 
 const queue = { Type: 'AWS::SQS::Queue' };
 

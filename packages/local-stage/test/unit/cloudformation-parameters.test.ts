@@ -1,6 +1,5 @@
 import { resolveParameters, type TemplateParameter } from '../../src/cloudformation';
-import { TemplateError } from '../../src/errors';
-import { stackOf } from '../fixtures/cloudformation/helpers';
+import { problemOf, stackOf } from '../fixtures/cloudformation/helpers';
 
 const ssm = new Map([
   ['/local/users/api-id', 'a1b2c3d4e5'],
@@ -12,16 +11,6 @@ const readSsm = (name: string) => ssm.get(name);
 function resolveWith(parameters: Record<string, TemplateParameter>, overrides?: Record<string, string>) {
   const stack = stackOf('orders-local', { Parameters: parameters, Resources: {} });
   return resolveParameters(stack, { overrides, readSsm });
-}
-
-function problemOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TemplateError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a TemplateError');
 }
 
 describe('resolveParameters', () => {
