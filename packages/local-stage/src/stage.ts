@@ -3,9 +3,10 @@ import { basename, join } from 'node:path';
 import { loadPackagedStack, stackOrder } from './cloudformation';
 import { DynaliteBackend } from './dynamodb/dynalite-backend';
 import { LocalStageError } from './errors';
+import { restApiTarget } from './front-door/guard';
 import { FrontDoor } from './front-door/server';
 import { AccessRecorder, formatAccessReport } from './iam';
-import { KeyRing, type Role } from './identity/key-ring';
+import { KeyRing, type Role, rolePrincipal } from './identity/key-ring';
 import { LambdaRuntime } from './lambda';
 import { findServices, packageServices, type ServiceDir } from './packaging';
 import type { StageServices } from './provision/context';
@@ -105,16 +106,15 @@ export class LocalStage {
 
   /** For each role, each IAM statement used or never used, and every denial. */
   accessReport(): string {
-    const { keys, roles, accountId } = this.services;
+    const { keys, roles, accountId, apis } = this.services;
     // Every role, called or not: a role no request used is itself worth seeing.
-    const rolePrincipals = [...roles.values()].map((role) => ({
-      arn: role.arn,
-      userId: role.roleId,
-      accountId,
-      roleName: role.roleName,
-      policies: role.policies,
-    }));
-    return formatAccessReport(this.recorder.report([keys.developer.principal, ...rolePrincipals]));
+    const rolePrincipals = [...roles.values()].map((role) => rolePrincipal(role, accountId));
+    const resourcePolicies = [...apis.values()].flatMap(
+      ({ definition }) => restApiTarget(definition, accountId).resourcePolicy ?? [],
+    );
+    return formatAccessReport(
+      this.recorder.report([keys.developer.principal, ...rolePrincipals], resourcePolicies),
+    );
   }
 
   async stop(): Promise<void> {

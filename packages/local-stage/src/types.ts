@@ -17,9 +17,15 @@ export interface Credentials {
   sessionToken?: string;
 }
 
+/** `Principal`/`NotPrincipal` of a resource-based policy: `"*"`, or principals by type (`AWS`, `Service`, …). */
+export type PolicyPrincipal = '*' | Record<string, string | string[]>;
+
 export interface Statement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
+  /** Only in resource-based policies. */
+  Principal?: PolicyPrincipal;
+  NotPrincipal?: PolicyPrincipal;
   Action?: string | string[];
   NotAction?: string | string[];
   Resource?: string | string[];
@@ -47,7 +53,16 @@ export interface Principal {
   accountId: string;
   /** Set for a role's session; reports group by it. */
   roleName?: string;
+  /** The session's role, path included: what `aws:PrincipalArn` and a resource policy's role principal name. */
+  roleArn?: string;
+  /** Identity-based policies: inline, and managed ones attached to the role or user. */
   policies: NamedPolicy[];
+  /** The role's permissions boundary: the most its identity-based policies may grant. */
+  permissionsBoundary?: NamedPolicy;
+  /** The role's (or user's) tags, the `aws:PrincipalTag/{key}` condition keys. */
+  tags?: Readonly<Record<string, string>>;
+  /** When temporary credentials were issued (`aws:TokenIssueTime`); absent for long-term keys. */
+  tokenIssueTime?: Date;
 }
 
 /** A key the stage issued, with the principal it maps to. */

@@ -1,3 +1,5 @@
+import type { PolicyDocument } from '../types';
+
 /** A REST API (v1) as its template deploys it: the resource tree, its methods and their integrations. */
 export interface RestApiDefinition {
   apiId: string;
@@ -10,6 +12,10 @@ export interface RestApiDefinition {
   accountId?: string;
   /** `BinaryMediaTypes` of the API, e.g. `image/png` or `*\/*`; none by default. */
   binaryMediaTypes?: string[];
+  /** `Policy`: the API's resource policy, its `execute-api:/…` shorthand expanded; none when absent or `''`. */
+  resourcePolicy?: PolicyDocument;
+  /** `EndpointConfiguration.Types`: `EDGE`, `REGIONAL` or `PRIVATE`. */
+  endpointTypes?: string[];
 }
 
 export interface RestApiMethod {

@@ -15,7 +15,7 @@ import { hasSignature, type VerifiedRequest } from '../sigv4';
 import { firstHeader, splitTarget } from '../sigv4/raw-request';
 import type { ReceivedRequest } from '../types';
 import { type Answer, restErrorAnswer } from './answers';
-import { authenticate, authorize, type GuardDeps } from './guard';
+import { authenticate, authorize, type GuardDeps, restApiTarget } from './guard';
 
 /** What a MOCK integration answers (serverless's CORS preflight): a status and literal headers. */
 export interface MockResponse {
@@ -104,7 +104,15 @@ function authorizeCall(request: ReceivedRequest, call: ApiCall, deps: ExecuteApi
     method: request.method,
     path: call.path,
   });
-  authorize(verified.principal, [{ action: 'execute-api:Invoke', resource }], request, deps, 'execute-api');
+  const target = restApiTarget(call.api.definition, deps.accountId);
+  authorize(
+    verified.principal,
+    [{ action: 'execute-api:Invoke', resource }],
+    request,
+    deps,
+    'execute-api',
+    target,
+  );
   return verified;
 }
 

@@ -1,7 +1,16 @@
+import type { RestApiDefinition } from '../apigateway';
 import { AwsError } from '../errors';
-import { type AccessRecorder, accessDeniedMessage, evaluate, type RequestToAuthorize } from '../iam';
+import {
+  type AccessRecorder,
+  accessDeniedMessage,
+  decide,
+  type RequestToAuthorize,
+  type ResourcePolicy,
+  requestContext,
+} from '../iam';
 import type { KeyRing } from '../identity/key-ring';
 import { type VerifiedRequest, verifyRequest } from '../sigv4';
+import { firstHeader } from '../sigv4/raw-request';
 import type { Principal, ReceivedRequest } from '../types';
 
 export interface GuardDeps {
@@ -9,6 +18,13 @@ export interface GuardDeps {
   keys: KeyRing;
   recorder: AccessRecorder;
   now: () => Date;
+}
+
+/** What is being called, beyond the actions: a REST API's resource policy and endpoint type. */
+export interface AuthorizationTarget {
+  resourcePolicy?: ResourcePolicy;
+  /** A `PRIVATE` REST API is reached through VPC endpoints, so `aws:SourceVpc(e)` could be set. */
+  privateApi?: boolean;
 }
 
 /**
@@ -26,8 +42,10 @@ export function authenticate(request: ReceivedRequest, service: string, deps: Gu
 }
 
 /**
- * Evaluates the principal's identity policies for each action the call needs, records every
- * decision for the access report, and refuses the call at the first one not allowed.
+ * Decides, with the stage's one IAM engine, each action the call needs: the principal's identity
+ * policies, its permissions boundary and, for a REST API, the API's resource policy, in the request
+ * context AWS would build. Records every decision for the access report and refuses the call at the
+ * first one not allowed, with AWS's status, error type and message.
  */
 export function authorize(
   principal: Principal,
@@ -35,12 +53,26 @@ export function authorize(
   request: ReceivedRequest,
   deps: GuardDeps,
   style: 'execute-api' | 'json',
+  target: AuthorizationTarget = {},
 ): void {
-  const context = conditionContext(principal, request, deps);
+  const base = requestContext({
+    principal,
+    service: needed[0]?.action.split(':')[0] ?? '',
+    region: deps.region,
+    sourceIp: request.sourceIp,
+    now: deps.now(),
+    userAgent: firstHeader(request, 'user-agent'),
+    referer: firstHeader(request, 'referer'),
+    privateApi: target.privateApi ?? false,
+  });
   for (const item of needed) {
-    const withContext = { ...item, context: { ...context, ...item.context } };
-    const decision = evaluate(principal.policies, withContext);
-    deps.recorder.record(principal, withContext, decision);
+    const withContext: RequestToAuthorize = {
+      ...item,
+      context: { ...base.values, ...item.context },
+      absentKeys: [...base.absentKeys, ...(item.absentKeys ?? [])],
+    };
+    const decision = decide({ principal, request: withContext, resourcePolicy: target.resourcePolicy });
+    deps.recorder.record(principal, item, decision);
     if (decision.effect !== 'Allow') {
       throw new AwsError(
         403,
@@ -51,28 +83,22 @@ export function authorize(
   }
 }
 
-/** The global condition keys IAM sets on every request that the stage can know. */
-function conditionContext(
-  principal: Principal,
-  request: ReceivedRequest,
-  deps: GuardDeps,
-): Record<string, string> {
-  const now = deps.now();
+/**
+ * What API Gateway authorizes a call to a REST API against besides the caller's policies: the API's
+ * resource policy (owned by the API's account) and whether the API is private.
+ *
+ * @example
+ * authorize(principal, [{ action: 'execute-api:Invoke', resource }], request, deps, 'execute-api', restApiTarget(api, '000000000000'));
+ */
+export function restApiTarget(api: RestApiDefinition, defaultAccountId: string): AuthorizationTarget {
+  const privateApi = api.endpointTypes?.includes('PRIVATE') ?? false;
+  if (!api.resourcePolicy) return { privateApi };
   return {
-    'aws:CurrentTime': now.toISOString(),
-    'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
-    'aws:PrincipalArn': principalArnForConditions(principal),
-    'aws:PrincipalAccount': principal.accountId,
-    'aws:PrincipalType': principal.roleName ? 'AssumedRole' : 'User',
-    'aws:userid': principal.userId,
-    'aws:RequestedRegion': deps.region,
-    'aws:SecureTransport': 'false',
-    'aws:SourceIp': request.sourceIp,
+    privateApi,
+    resourcePolicy: {
+      name: `${api.name} (REST API ${api.apiId})`,
+      document: api.resourcePolicy,
+      ownerAccountId: api.accountId ?? defaultAccountId,
+    },
   };
-}
-
-/** `aws:PrincipalArn` names the role, not the session, for an assumed role. */
-function principalArnForConditions(principal: Principal): string {
-  if (!principal.roleName) return principal.arn;
-  return `arn:aws:iam::${principal.accountId}:role/${principal.roleName}`;
 }

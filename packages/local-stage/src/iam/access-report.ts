@@ -1,29 +1,30 @@
 import type { NamedPolicy, Principal, Statement } from '../types';
-import {
-  type Decision,
-  type RequestToAuthorize,
-  type StatementRef,
-  statementRef,
-  statementsOf,
-} from './evaluate';
+import type { AuthorizationDecision, PolicyType, ResourcePolicy, TypedStatementRef } from './decide';
+import { type RequestToAuthorize, statementRef, statementsOf } from './evaluate';
 import { describeStatement } from './messages';
 
-/** One statement of a role's policies and how many requests it decided. */
+/** One statement of a role's policies (or of a resource policy) and how many requests it decided. */
 export interface StatementUsage {
-  statement: StatementRef;
+  statement: TypedStatementRef;
   effect: Statement['Effect'];
   /** e.g. `execute-api:Invoke on arn:aws:execute-api:…/GET/users/*` */
   summary: string;
-  /** Allowed requests it granted, or denied requests it refused, for a Deny. */
+  /** Allowed requests it granted (or, for a boundary, let through), or denied requests it refused, for a Deny. */
   uses: number;
-  /** Only CloudWatch Logs actions: used by the Lambda service to write the function's logs. */
-  forLambdaLogging: boolean;
+  /** Only actions the Lambda service or runtime performs with the role (logs, X-Ray, the ENIs of a VPC). */
+  forLambdaService: boolean;
 }
 
-/** A role (or, for an IAM user, the user's ARN) with every statement of its policies. */
+/** A role (or, for an IAM user, the user's ARN) with every statement of its policies and boundary. */
 export interface RoleAccess {
   role: string;
   principalArns: string[];
+  statements: StatementUsage[];
+}
+
+/** A resource policy (a REST API's) with every statement and its uses. */
+export interface ResourcePolicyAccess {
+  name: string;
   statements: StatementUsage[];
 }
 
@@ -34,17 +35,21 @@ export interface Denial {
   action: string;
   resource: string;
   effect: 'ExplicitDeny' | 'ImplicitDeny';
+  /** The kind of policy that refused it. */
+  decidedBy: PolicyType;
   reason: string;
   count: number;
 }
 
 export interface AccessReport {
   roles: RoleAccess[];
+  resourcePolicies: ResourcePolicyAccess[];
   denials: Denial[];
 }
 
 interface KnownRole {
   policies: NamedPolicy[];
+  boundary?: NamedPolicy;
   principalArns: Set<string>;
 }
 
@@ -55,11 +60,13 @@ function roleOf(principal: Principal): string {
 
 /**
  * Keeps what the front door decided, so a template's author sees which IAM statements were used, which
- * never were (candidates to remove or tighten), and every request refused, with why.
+ * never were (candidates to remove or tighten), and every request refused, with why. Statements of
+ * managed policies and permissions boundaries count as those of inline policies do; resource policies
+ * are reported on their own.
  *
  * @example
  * const recorder = new AccessRecorder();
- * recorder.record(principal, request, evaluate(principal.policies, request));
+ * recorder.record(principal, request, decide({ principal, request }));
  * console.log(formatAccessReport(recorder.report([principal])));
  */
 export class AccessRecorder {
@@ -67,38 +74,52 @@ export class AccessRecorder {
   private readonly denials = new Map<string, Denial>();
   private readonly seen = new Map<string, KnownRole>();
 
-  /** Every evaluation the front door made. */
-  record(principal: Principal, request: RequestToAuthorize, decision: Decision): void {
+  /** Every decision the front door made. */
+  record(principal: Principal, request: RequestToAuthorize, decision: AuthorizationDecision): void {
     const role = roleOf(principal);
     this.remember(role, principal);
-    if (decision.effect !== 'ImplicitDeny') {
-      for (const ref of decision.matched) this.countUse(role, ref);
-    }
+    for (const ref of decision.matched) this.countUse(role, ref);
     if (decision.effect !== 'Allow') this.countDenial(role, principal.arn, request, decision);
   }
 
   /**
    * For each role of `allPrincipals` (and any other principal that made a request), each statement of
-   * each policy with its use count; and every denial with principal, action, resource and why.
+   * each policy and of its boundary with its use count; each statement of each resource policy; and
+   * every denial with principal, action, resource and why.
    */
-  report(allPrincipals: Principal[]): AccessReport {
+  report(allPrincipals: Principal[], resourcePolicies: ResourcePolicy[] = []): AccessReport {
     for (const principal of allPrincipals) this.remember(roleOf(principal), principal, false);
     const roles = [...this.seen.entries()].map(([role, known]) => ({
       role,
       principalArns: [...known.principalArns].sort(),
-      statements: known.policies.flatMap((policy) => this.usageOf(role, policy)),
+      statements: [
+        ...known.policies.flatMap((policy) => this.usageOf(role, policy, 'identity')),
+        ...(known.boundary ? this.usageOf(role, known.boundary, 'boundary') : []),
+      ],
     }));
-    return { roles, denials: [...this.denials.values()].map((denial) => ({ ...denial })) };
+    const resources = resourcePolicies.map(({ name, document }) => ({
+      name,
+      statements: this.usageOf(RESOURCE_POLICIES, { name, document }, 'resource'),
+    }));
+    return {
+      roles,
+      resourcePolicies: resources,
+      denials: [...this.denials.values()].map((denial) => ({ ...denial })),
+    };
   }
 
   private remember(role: string, principal: Principal, madeRequest = true): void {
-    const known = this.seen.get(role) ?? { policies: principal.policies, principalArns: new Set<string>() };
+    const known = this.seen.get(role) ?? {
+      policies: principal.policies,
+      ...(principal.permissionsBoundary ? { boundary: principal.permissionsBoundary } : {}),
+      principalArns: new Set<string>(),
+    };
     if (madeRequest) known.principalArns.add(principal.arn);
     this.seen.set(role, known);
   }
 
-  private countUse(role: string, ref: StatementRef): void {
-    const key = usageKey(role, ref);
+  private countUse(role: string, ref: TypedStatementRef): void {
+    const key = usageKey(ref.policyType === 'resource' ? RESOURCE_POLICIES : role, ref);
     this.uses.set(key, (this.uses.get(key) ?? 0) + 1);
   }
 
@@ -106,7 +127,7 @@ export class AccessRecorder {
     role: string,
     principalArn: string,
     request: RequestToAuthorize,
-    decision: Exclude<Decision, { effect: 'Allow' }>,
+    decision: AuthorizationDecision,
   ): void {
     const reason = denialReason(decision);
     const key = JSON.stringify([principalArn, request.action, request.resource, reason]);
@@ -121,39 +142,50 @@ export class AccessRecorder {
       principalArn,
       action,
       resource,
-      effect: decision.effect,
+      effect: decision.effect === 'ExplicitDeny' ? 'ExplicitDeny' : 'ImplicitDeny',
+      decidedBy: decision.decidedBy,
       reason,
       count: 1,
     });
   }
 
-  private usageOf(role: string, policy: NamedPolicy): StatementUsage[] {
+  private usageOf(owner: string, policy: NamedPolicy, policyType: PolicyType): StatementUsage[] {
     return statementsOf(policy).map((statement, index) => {
-      const ref = statementRef(policy.name, index, statement);
+      const statementAt: TypedStatementRef = { ...statementRef(policy.name, index, statement), policyType };
       return {
-        statement: ref,
+        statement: statementAt,
         effect: statement.Effect,
         summary: summarize(statement),
-        uses: this.uses.get(usageKey(role, ref)) ?? 0,
-        forLambdaLogging: isLambdaLogging(statement),
+        uses: this.uses.get(usageKey(owner, statementAt)) ?? 0,
+        forLambdaService: isForLambdaService(statement),
       };
     });
   }
 }
 
-function usageKey(role: string, ref: StatementRef): string {
-  return JSON.stringify([role, ref.policyName, ref.index]);
+/** Resource policies are counted apart from any role: any caller may use them. */
+const RESOURCE_POLICIES = '\u0000resource-policies';
+
+function usageKey(owner: string, ref: TypedStatementRef): string {
+  return JSON.stringify([owner, ref.policyType, ref.policyName, ref.index]);
 }
 
-function denialReason(decision: Exclude<Decision, { effect: 'Allow' }>): string {
-  const unevaluable = (decision.unevaluableConditions ?? []).map(
+const NOBODY_ALLOWS: Record<PolicyType, string> = {
+  identity: 'no identity-based policy allows it',
+  boundary: 'no permissions boundary allows it',
+  resource: 'no resource-based policy allows it',
+};
+
+function denialReason(decision: AuthorizationDecision): string {
+  const unevaluable = decision.unevaluableConditions.map(
     ({ statement, reason }) => `${describeStatement(statement)}: ${reason}`,
   );
   const note = unevaluable.length > 0 ? `; [local stage] could not evaluate ${unevaluable.join('; ')}` : '';
+  const across = decision.crossAccount ? ' (the resource belongs to another account)' : '';
   if (decision.effect === 'ExplicitDeny') {
     return `explicit deny in ${decision.matched.map(describeStatement).join(', ')}${note}`;
   }
-  return `no identity-based policy allows it${note}`;
+  return `${NOBODY_ALLOWS[decision.decidedBy]}${across}${note}`;
 }
 
 function listed(value: string | string[] | undefined): string {
@@ -170,8 +202,14 @@ function summarize(statement: Statement): string {
     statement.Resource !== undefined
       ? listed(statement.Resource)
       : `any resource but ${listed(statement.NotResource)}`;
+  const principal =
+    statement.Principal !== undefined
+      ? ` for ${JSON.stringify(statement.Principal)}`
+      : statement.NotPrincipal !== undefined
+        ? ` for all but ${JSON.stringify(statement.NotPrincipal)}`
+        : '';
   const conditions = statement.Condition ? ` when ${JSON.stringify(statement.Condition)}` : '';
-  return `${actions} on ${resources}${conditions}`;
+  return `${actions} on ${resources}${principal}${conditions}`;
 }
 
 /**
@@ -183,6 +221,7 @@ function summarize(statement: Statement): string {
 export function formatAccessReport(report: AccessReport): string {
   const lines = ['Access report (local stage): IAM statements used and never used, and every denial', ''];
   for (const role of report.roles) lines.push(...formatRole(role), '');
+  for (const policy of report.resourcePolicies) lines.push(...formatResourcePolicy(policy), '');
   lines.push(...formatDenials(report.denials));
   return lines.join('\n');
 }
@@ -191,23 +230,50 @@ function formatRole(role: RoleAccess): string[] {
   const lines = [`${role.role.startsWith('arn:') ? 'Principal' : 'Role'} ${role.role}`];
   if (role.principalArns.length > 0) lines.push(`  called as ${role.principalArns.join(', ')}`);
   if (role.statements.length === 0) lines.push('  (no identity policies)');
-  for (const usage of role.statements) {
-    const count =
-      usage.uses > 0 ? `used ${usage.uses}×` : usage.forLambdaLogging ? 'by Lambda' : 'NEVER USED';
-    lines.push(
-      `  ${count.padEnd(11)} ${describeStatement(usage.statement)}: ${usage.effect} ${usage.summary}`,
-    );
-  }
+  lines.push(...role.statements.map(formatUsage));
   return lines;
 }
 
+function formatResourcePolicy(policy: ResourcePolicyAccess): string[] {
+  return [`Resource policy ${policy.name}`, ...policy.statements.map(formatUsage)];
+}
+
+function formatUsage(usage: StatementUsage): string {
+  const count = usage.uses > 0 ? `used ${usage.uses}×` : usage.forLambdaService ? 'by Lambda' : 'NEVER USED';
+  return `  ${count.padEnd(11)} ${describeStatement(usage.statement)}: ${usage.effect} ${usage.summary}`;
+}
+
 /**
- * CloudWatch Logs statements serve the Lambda service, which writes a function's logs with its role;
- * the local stage prints logs instead, so "never used" would wrongly suggest removing them.
+ * Actions the Lambda service and runtime perform with a function's role, which no request through the
+ * front door uses: CloudWatch Logs (the function's logs), X-Ray (traces) and the network interfaces of a
+ * function in a VPC; "never used" would wrongly suggest removing them. The lists are those of the AWS
+ * managed policies AWSLambdaBasicExecutionRole, AWSXRayDaemonWriteAccess and AWSLambdaVPCAccessExecutionRole.
  */
-function isLambdaLogging(statement: Statement): boolean {
+const LAMBDA_SERVICE_ACTIONS = new Set(
+  [
+    'xray:PutTraceSegments',
+    'xray:PutTelemetryRecords',
+    'xray:GetSamplingRules',
+    'xray:GetSamplingTargets',
+    'xray:GetSamplingStatisticSummaries',
+    'ec2:CreateNetworkInterface',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeSubnets',
+    'ec2:DeleteNetworkInterface',
+    'ec2:AssignPrivateIpAddresses',
+    'ec2:UnassignPrivateIpAddresses',
+  ].map((action) => action.toLowerCase()),
+);
+
+function isForLambdaService(statement: Statement): boolean {
   const actions = statement.Action === undefined ? [] : [statement.Action].flat();
-  return actions.length > 0 && actions.every((action) => action.toLowerCase().startsWith('logs:'));
+  return (
+    actions.length > 0 &&
+    actions.every((action) => {
+      const lower = action.toLowerCase();
+      return lower.startsWith('logs:') || LAMBDA_SERVICE_ACTIONS.has(lower);
+    })
+  );
 }
 
 function formatDenials(denials: Denial[]): string[] {

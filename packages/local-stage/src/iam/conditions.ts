@@ -10,8 +10,16 @@ export type ConditionOutcome =
   | { kind: 'false' }
   | { kind: 'unevaluable'; reasons: string[] };
 
-/** The request context: condition keys, compared case-insensitively as IAM does, to their values. */
-export type ConditionContext = Map<string, string[]>;
+/**
+ * The request context a condition block is evaluated against: the condition keys the request carries
+ * (compared case-insensitively, as IAM does) and the keys AWS would leave out of it. A key in neither
+ * is one the local stage cannot know for this request (`aws:SourceVpce`, `aws:ResourceTag/…`).
+ */
+export interface ConditionContext {
+  values: Map<string, string[]>;
+  /** Lower-cased key names, and `…/` prefixes for families such as `aws:principaltag/`. */
+  absent: { keys: Set<string>; prefixes: string[] };
+}
 
 interface ParsedOperator {
   name: string;
@@ -25,17 +33,34 @@ const FALSE: ConditionOutcome = { kind: 'false' };
 const unevaluable = (reason: string): ConditionOutcome => ({ kind: 'unevaluable', reasons: [reason] });
 
 /**
- * Builds the lookup a condition block is evaluated against.
+ * Builds the lookup a condition block is evaluated against. `absentKeys` names the keys AWS leaves out
+ * of this request's context; a family is written with a trailing `/*`, e.g. `aws:PrincipalTag/*`.
  *
  * @example
- * conditionContext({ 'aws:SourceIp': '127.0.0.1' }).get('aws:sourceip'); // ['127.0.0.1']
+ * conditionContext({ 'aws:SourceIp': '127.0.0.1' }, ['aws:TokenIssueTime']).values.get('aws:sourceip'); // ['127.0.0.1']
  */
-export function conditionContext(context: Record<string, string | string[]> | undefined): ConditionContext {
-  const map: ConditionContext = new Map();
-  for (const [key, value] of Object.entries(context ?? {})) {
+export function conditionContext(
+  values: Record<string, string | string[]> | undefined,
+  absentKeys: readonly string[] = [],
+): ConditionContext {
+  const map = new Map<string, string[]>();
+  for (const [key, value] of Object.entries(values ?? {})) {
     map.set(key.toLowerCase(), Array.isArray(value) ? value.map(String) : [String(value)]);
   }
-  return map;
+  const keys = new Set<string>();
+  const prefixes: string[] = [];
+  for (const key of absentKeys) {
+    const lower = key.toLowerCase();
+    if (lower.endsWith('/*')) prefixes.push(lower.slice(0, -1));
+    else keys.add(lower);
+  }
+  return { values: map, absent: { keys, prefixes } };
+}
+
+/** Whether AWS leaves `key` out of this request's context (rather than the stage not knowing it). */
+function knownAbsent(context: ConditionContext, lowerKey: string): boolean {
+  const { keys, prefixes } = context.absent;
+  return keys.has(lowerKey) || prefixes.some((prefix) => lowerKey.startsWith(prefix));
 }
 
 /**
@@ -94,18 +119,38 @@ function evaluateOne(
   substituteVariables: boolean,
 ): ConditionOutcome {
   const where = `${operator.name} on ${key}`;
-  const requestValues = context.get(key.toLowerCase());
-  if (operator.base === 'Null') return nullCheck(values, requestValues);
-  const definition = OPERATORS[operator.base];
-  if (!definition)
+  const lowerKey = key.toLowerCase();
+  const requestValues = context.values.get(lowerKey);
+  const definition = operator.base === 'Null' ? undefined : OPERATORS[operator.base];
+  if (operator.base !== 'Null' && !definition)
     return unevaluable(`${where}: the local stage does not evaluate the operator ${operator.base}`);
   if (requestValues === undefined) {
-    return operator.ifExists ? TRUE : unevaluable(`${where}: the request context has no ${key}`);
+    if (!knownAbsent(context, lowerKey))
+      return unevaluable(`${where}: the local stage does not know ${key} for this request`);
+    return onAbsentKey(operator, definition, values);
   }
+  if (!definition) return nullCheck(values, requestValues);
   const resolved =
     definition.takesVariables && substituteVariables ? resolveVariables(values, context) : values;
   if (typeof resolved === 'string') return unevaluable(`${where}: ${resolved}`);
   return applySet(operator, key, requestValues, (value) => compareOne(definition, value, resolved));
+}
+
+/**
+ * A key AWS leaves out of the request, per "IAM JSON policy elements: Condition operators": the values
+ * do not match, so a positive operator is false and a negated one (`StringNotEquals`, `ArnNotLike`,
+ * `NotIpAddress`, …) is true; `…IfExists` is true; `Null` tests for exactly this. Per "Set operators
+ * for multivalued context keys", `ForAllValues:` is true for an absent key and `ForAnyValue:` false.
+ */
+function onAbsentKey(
+  operator: ParsedOperator,
+  definition: OperatorDefinition | undefined,
+  values: string[],
+): ConditionOutcome {
+  if (!definition) return nullCheck(values, undefined);
+  if (operator.ifExists || operator.set === 'ForAllValues') return TRUE;
+  if (operator.set === 'ForAnyValue') return FALSE;
+  return definition.negated ? TRUE : FALSE;
 }
 
 /** `Null: {key: true}` holds when the key is absent; `false` when it is present. */
@@ -131,11 +176,14 @@ function resolveVariables(values: string[], context: ConditionContext): string[]
  * singleValue(conditionContext({ 'aws:username': 'ada' }), 'aws:username'); // 'ada'
  */
 export function singleValue(context: ConditionContext, key: string): string | undefined {
-  const values = context.get(key.toLowerCase());
+  const values = context.values.get(key.toLowerCase());
   return values?.length === 1 ? values[0] : undefined;
 }
 
-/** One request value against the policy values: any match satisfies a positive operator, none a negated one. */
+/**
+ * One request value against the policy values: any match satisfies a positive operator; a negated
+ * operator holds only when the value matches none of them (IAM's "logical NOR" for negated operators).
+ */
 function compareOne(definition: OperatorDefinition, requestValue: string, values: string[]): Comparison {
   let problem: Comparison | undefined;
   for (const value of values) {

@@ -1,6 +1,7 @@
 import type { NamedPolicy, Statement } from '../types';
 import { type ConditionContext, conditionContext, evaluateConditions, singleValue } from './conditions';
 import { type Substitution, substitute, substitutesVariables } from './policy-variables';
+import { type CallerChain, matchPrincipal, type PrincipalMatch, strongest } from './principals';
 import { actionMatches, arnMatches } from './wildcards';
 
 /** Which statement: its policy, its position in the policy's `Statement` list, and its `Sid` if any. */
@@ -17,13 +18,14 @@ export interface UnevaluableStatement {
 }
 
 /**
- * The outcome of an identity-policy evaluation. `matched` lists the statements that decided it.
- * An `ExplicitDeny` rests on the Deny statements that matched or, when none did, on those whose
- * conditions could not be evaluated: the local stage applies those conservatively and lists the
- * conditions in `unevaluableConditions`.
+ * The outcome of evaluating one set of policies (identity-based, a boundary, or a resource policy).
+ * `matched` lists the statements that decided it. An `ExplicitDeny` rests on the Deny statements that
+ * matched or, when none did, on those whose conditions could not be evaluated: the local stage applies
+ * those conservatively and lists the conditions in `unevaluableConditions`. For a resource policy, an
+ * `Allow` says how directly its statements named the caller (`grantedTo`).
  */
 export type Decision =
-  | { effect: 'Allow'; matched: StatementRef[] }
+  | { effect: 'Allow'; matched: StatementRef[]; grantedTo?: PrincipalMatch }
   | { effect: 'ExplicitDeny'; matched: StatementRef[]; unevaluableConditions?: UnevaluableStatement[] }
   | { effect: 'ImplicitDeny'; unevaluableConditions: UnevaluableStatement[] };
 
@@ -35,9 +37,23 @@ export interface RequestToAuthorize {
   resource: string;
   /** Condition keys such as `aws:SourceIp`, `aws:PrincipalArn`, `aws:CurrentTime`, `aws:SecureTransport`. */
   context?: Record<string, string | string[]>;
+  /**
+   * Condition keys AWS leaves out of this request's context (a family as `aws:PrincipalTag/*`). A key
+   * neither in `context` nor here is one the evaluator cannot know: a condition on it is unevaluable.
+   */
+  absentKeys?: readonly string[];
 }
 
-type Match = { kind: 'match' } | { kind: 'nomatch' } | { kind: 'unevaluable'; reasons: string[] };
+/** How to evaluate: identity-based policies by default; a resource policy for a given caller. */
+export interface EvaluateOptions {
+  /** Evaluate as a resource-based policy: a statement applies only if its `Principal` names this caller. */
+  caller?: CallerChain;
+}
+
+type Match =
+  | { kind: 'match'; how?: PrincipalMatch }
+  | { kind: 'nomatch' }
+  | { kind: 'unevaluable'; reasons: string[] };
 
 const MATCH: Match = { kind: 'match' };
 const NO_MATCH: Match = { kind: 'nomatch' };
@@ -49,12 +65,13 @@ interface Evaluated {
 }
 
 /**
- * Identity-policy evaluation the way IAM does it for one principal: an explicit Deny wins, then any
- * Allow, else implicit deny.
+ * Evaluates one set of policies the way IAM does ("Policy evaluation logic"): an explicit Deny wins,
+ * then any Allow, else implicit deny. With `options.caller` the policies are a resource policy and a
+ * statement applies only to the principals it names; `decide` combines the policy types.
  *
- * What the local stage cannot evaluate (an unknown condition operator, a condition key the request
- * context lacks without `…IfExists`, a policy variable with no value) makes that statement
- * unevaluable. An unevaluable Allow grants nothing, so the request is denied unless another Allow
+ * What the local stage cannot evaluate (an unknown condition operator, a condition key it does not
+ * know for the request, a policy variable with no value, a principal IAM would not accept) makes
+ * that statement unevaluable. An unevaluable Allow grants nothing, so the request is denied unless another Allow
  * grants it, and the decision says which condition failed to evaluate. An unevaluable Deny is
  * applied as if it matched: the stage never lets through a request AWS might refuse.
  *
@@ -63,9 +80,13 @@ interface Evaluated {
  *   { action: 'execute-api:Invoke', resource: 'arn:aws:execute-api:us-east-1:000000000000:abc123/local/GET/users/42' });
  * // { effect: 'Allow', matched: [{ policyName: 'orders', index: 0 }] }
  */
-export function evaluate(policies: NamedPolicy[], request: RequestToAuthorize): Decision {
-  const context = conditionContext(request.context);
-  const evaluated = policies.flatMap((policy) => evaluatePolicy(policy, request, context));
+export function evaluate(
+  policies: NamedPolicy[],
+  request: RequestToAuthorize,
+  options: EvaluateOptions = {},
+): Decision {
+  const context = conditionContext(request.context, request.absentKeys);
+  const evaluated = policies.flatMap((policy) => evaluatePolicy(policy, request, context, options.caller));
   const denies = evaluated.filter((item) => item.effect === 'Deny');
   const denying = denies.filter((item) => item.match.kind === 'match');
   if (denying.length > 0) return { effect: 'ExplicitDeny', matched: denying.map((item) => item.ref) };
@@ -76,8 +97,21 @@ export function evaluate(policies: NamedPolicy[], request: RequestToAuthorize): 
   }
   const allows = evaluated.filter((item) => item.effect === 'Allow');
   const granting = allows.filter((item) => item.match.kind === 'match');
-  if (granting.length > 0) return { effect: 'Allow', matched: granting.map((item) => item.ref) };
+  if (granting.length > 0) {
+    const matched = granting.map((item) => item.ref);
+    const grantedTo = mostDirectGrant(granting);
+    return grantedTo ? { effect: 'Allow', matched, grantedTo } : { effect: 'Allow', matched };
+  }
   return { effect: 'ImplicitDeny', unevaluableConditions: unevaluableOf(allows) };
+}
+
+/** Of the Allows of a resource policy that matched, the one that names the caller most directly. */
+function mostDirectGrant(granting: Evaluated[]): PrincipalMatch | undefined {
+  let best: PrincipalMatch | undefined;
+  for (const { match } of granting) {
+    if (match.kind === 'match' && match.how) best = best ? strongest(best, match.how) : match.how;
+  }
+  return best;
 }
 
 function unevaluableOf(items: Evaluated[]): UnevaluableStatement[] {
@@ -103,12 +137,13 @@ function evaluatePolicy(
   policy: NamedPolicy,
   request: RequestToAuthorize,
   context: ConditionContext,
+  caller: CallerChain | undefined,
 ): Evaluated[] {
   const variables = substitutesVariables(policy.document.Version);
   return statementsOf(policy).map((statement, index) => ({
     ref: statementRef(policy.name, index, statement),
     effect: statement.Effect,
-    match: matchStatement(statement, request, context, variables),
+    match: matchStatement(statement, request, context, variables, caller),
   }));
 }
 
@@ -127,18 +162,23 @@ function matchStatement(
   request: RequestToAuthorize,
   context: ConditionContext,
   variables: boolean,
+  caller: CallerChain | undefined,
 ): Match {
   if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') return NO_MATCH;
+  const principal = caller ? matchPrincipal(statement, caller) : undefined;
+  if (principal?.kind === 'nomatch') return NO_MATCH;
   if (!matchesAction(statement, request.action)) return NO_MATCH;
   const resource = matchesResource(statement, request.resource, context, variables);
   if (resource.kind === 'nomatch') return NO_MATCH;
   const conditions = evaluateConditions(statement.Condition, context, variables);
   if (conditions.kind === 'false') return NO_MATCH;
   const reasons = [
+    ...(principal?.kind === 'unevaluable' ? [principal.reason] : []),
     ...(resource.kind === 'unevaluable' ? resource.reasons : []),
     ...(conditions.kind === 'unevaluable' ? conditions.reasons : []),
   ];
-  return reasons.length > 0 ? { kind: 'unevaluable', reasons } : MATCH;
+  if (reasons.length > 0) return { kind: 'unevaluable', reasons };
+  return principal?.kind === 'match' ? { kind: 'match', how: principal.how } : MATCH;
 }
 
 function listOf(value: string | string[] | undefined): string[] {

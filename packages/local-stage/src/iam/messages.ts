@@ -1,50 +1,57 @@
 import { LocalStageError } from '../errors';
-import type { Decision, StatementRef, UnevaluableStatement } from './evaluate';
+import type { AuthorizationDecision, PolicyType, TypedUnevaluable } from './decide';
+import type { StatementRef } from './evaluate';
+
+/** How AWS's messages name each kind of policy ("Troubleshoot access denied error messages"). */
+const POLICY_TYPE_WORDING: Record<PolicyType, { a: string; no: string }> = {
+  identity: { a: 'an identity-based policy', no: 'no identity-based policy' },
+  resource: { a: 'a resource-based policy', no: 'no resource-based policy' },
+  boundary: { a: 'a permissions boundary', no: 'no permissions boundary' },
+};
 
 /**
- * The message AWS sends when identity policies refuse a request, followed, where the local stage
- * could not evaluate a condition, by a sentence of its own that starts with `[local stage]`.
+ * The message AWS sends when IAM refuses a request, followed, where the local stage could not evaluate
+ * a condition, by a sentence of its own that starts with `[local stage]`.
  *
  * AWS's wording, by protocol:
  * - API Gateway (`{"Message": …}`): `User: {arn} is not authorized to perform: execute-api:Invoke on
- *   resource: {arn}`, ending ` with an explicit deny` when a Deny matched;
- * - JSON-protocol services (ssm, dynamodb): the same sentence ending ` because no identity-based policy
- *   allows the {action} action`, or ` with an explicit deny in an identity-based policy`.
+ *   resource: {arn}`, ending ` with an explicit deny` when a Deny applied, whichever policy held it;
+ * - JSON-protocol services (ssm, dynamodb): the same sentence ending, per "Troubleshoot access denied
+ *   error messages", ` because no {identity-based policy | permissions boundary | resource-based
+ *   policy} allows the {action} action`, or ` with an explicit deny in {an identity-based policy | a
+ *   permissions boundary | a resource-based policy}`.
  *
  * @example
  * accessDeniedMessage('arn:aws:sts::000000000000:assumed-role/orders-role/orders-local-createOrder', 'ssm:GetParameter',
- *   'arn:aws:ssm:us-east-1:000000000000:parameter/local/users/url', { effect: 'ImplicitDeny', unevaluableConditions: [] }, 'json');
+ *   'arn:aws:ssm:us-east-1:000000000000:parameter/local/users/url', decision, 'json');
  * // 'User: arn:…/orders-local-createOrder is not authorized to perform: ssm:GetParameter on resource: arn:…:parameter/local/users/url because no identity-based policy allows the ssm:GetParameter action'
  */
 export function accessDeniedMessage(
   principalArn: string,
   action: string,
   resource: string,
-  decision: Decision,
+  decision: AuthorizationDecision,
   style: 'execute-api' | 'json',
 ): string {
   if (decision.effect === 'Allow')
     throw new LocalStageError(`${action} on ${resource} was allowed, not denied`);
   const base = `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource}`;
-  const aws = `${base}${awsEnding(action, decision.effect, style)}`;
+  const aws = `${base}${awsEnding(action, decision, style)}`;
   const note = localStageNote(decision);
   return note ? `${aws}. ${note}` : aws;
 }
 
-function awsEnding(
-  action: string,
-  effect: 'ExplicitDeny' | 'ImplicitDeny',
-  style: 'execute-api' | 'json',
-): string {
-  if (effect === 'ExplicitDeny') {
-    return style === 'json' ? ' with an explicit deny in an identity-based policy' : ' with an explicit deny';
+function awsEnding(action: string, decision: AuthorizationDecision, style: 'execute-api' | 'json'): string {
+  const wording = POLICY_TYPE_WORDING[decision.decidedBy];
+  if (decision.effect === 'ExplicitDeny') {
+    return style === 'json' ? ` with an explicit deny in ${wording.a}` : ' with an explicit deny';
   }
-  return style === 'json' ? ` because no identity-based policy allows the ${action} action` : '';
+  return style === 'json' ? ` because ${wording.no} allows the ${action} action` : '';
 }
 
 /** The local stage's own sentence about conditions it could not evaluate; empty when there were none. */
-function localStageNote(decision: Exclude<Decision, { effect: 'Allow' }>): string {
-  const unevaluable = decision.unevaluableConditions ?? [];
+function localStageNote(decision: AuthorizationDecision): string {
+  const unevaluable = decision.unevaluableConditions;
   if (unevaluable.length === 0) return '';
   const consequence =
     decision.effect === 'ExplicitDeny'
@@ -53,16 +60,24 @@ function localStageNote(decision: Exclude<Decision, { effect: 'Allow' }>): strin
   return `[local stage] Could not evaluate ${unevaluable.map(describeUnevaluable).join('; ')}. ${consequence}`;
 }
 
-function describeUnevaluable({ statement, reason }: UnevaluableStatement): string {
+function describeUnevaluable({ statement, reason }: TypedUnevaluable): string {
   return `${describeStatement(statement)} (${reason})`;
 }
 
+const POLICY_KIND: Record<PolicyType, string> = {
+  identity: 'policy',
+  resource: 'resource policy',
+  boundary: 'permissions boundary',
+};
+
 /**
- * How reports and messages name a statement.
+ * How reports and messages name a statement: its index, its `Sid` if any, and its policy.
  *
  * @example
  * describeStatement({ policyName: 'orders-lambda', index: 1, sid: 'ReadUsersUrl' }); // 'statement 1 "ReadUsersUrl" of policy orders-lambda'
+ * describeStatement({ policyName: 'Boundary', index: 0, policyType: 'boundary' }); // 'statement 0 of permissions boundary Boundary'
  */
-export function describeStatement(ref: StatementRef): string {
-  return `statement ${ref.index}${ref.sid ? ` "${ref.sid}"` : ''} of policy ${ref.policyName}`;
+export function describeStatement(ref: StatementRef & { policyType?: PolicyType }): string {
+  const kind = POLICY_KIND[ref.policyType ?? 'identity'];
+  return `statement ${ref.index}${ref.sid ? ` "${ref.sid}"` : ''} of ${kind} ${ref.policyName}`;
 }

@@ -11,12 +11,13 @@ function randomFrom(alphabet: string, length: number): string {
 }
 
 /**
- * An id in the shape AWS uses for the kind, e.g. `ASIA…` for a temporary access key.
+ * An id in the shape AWS uses for the kind, e.g. `ASIA…` for a temporary access key, `ANPA…` for a
+ * managed policy.
  * IAM ids are 20 characters: a 4-letter prefix and 16 of base32.
  *
  * @example awsId('AROA') // 'AROAQ5X…'
  */
-export function awsId(prefix: 'AKIA' | 'ASIA' | 'AROA' | 'AIDA'): string {
+export function awsId(prefix: 'AKIA' | 'ASIA' | 'AROA' | 'AIDA' | 'ANPA'): string {
   return prefix + randomFrom(UPPER_ALNUM, 16);
 }
 

@@ -4,9 +4,20 @@ import { awsId, secretKey, sessionToken } from './ids';
 /** An IAM role as the stage provisioned it from a template. */
 export interface Role {
   roleName: string;
+  /** `arn:aws:iam::{account}:role{path}{name}` */
   arn: string;
   roleId: string;
+  /** Inline policies and the managed policies attached to the role. */
   policies: NamedPolicy[];
+  /** `PermissionsBoundary`: the managed policy that caps what `policies` grant. */
+  permissionsBoundary?: NamedPolicy;
+  /** `Tags`, by key: the `aws:PrincipalTag/{key}` condition keys of the role's sessions. */
+  tags?: Readonly<Record<string, string>>;
+}
+
+export interface KeyRingOptions {
+  /** The clock that stamps temporary credentials with their issue time (`aws:TokenIssueTime`). */
+  now?: () => Date;
 }
 
 export const DEVELOPER_USER = 'local-developer';
@@ -30,7 +41,13 @@ export class KeyRing {
   private readonly keys = new Map<string, IssuedKey>();
   private readonly sessions = new Map<string, IssuedKey>();
 
-  constructor(readonly accountId: string) {
+  private readonly now: () => Date;
+
+  constructor(
+    readonly accountId: string,
+    options: KeyRingOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
     this.developer = this.add({
       accessKeyId: awsId('AKIA'),
       secretAccessKey: secretKey(),
@@ -50,19 +67,18 @@ export class KeyRing {
 
   /**
    * Temporary credentials of a role session, as STS AssumeRole returns them. One key per role and
-   * session name, so a function keeps its credentials while the stage runs.
+   * session name, so a function keeps its credentials while the stage runs; they record when they were
+   * issued, as STS does.
    */
   roleSession(role: Role, sessionName: string): IssuedKey {
     const id = `${role.arn}|${sessionName}`;
     const existing = this.sessions.get(id);
     if (existing) return existing;
     const principal: Principal = {
+      ...rolePrincipal(role, this.accountId),
       arn: `arn:aws:sts::${this.accountId}:assumed-role/${role.roleName}/${sessionName}`,
       userId: `${role.roleId}:${sessionName}`,
-      accountId: this.accountId,
-      roleName: role.roleName,
-      // Shared by reference: policies attached to the role later apply to sessions already issued.
-      policies: role.policies,
+      tokenIssueTime: this.now(),
     };
     const key = this.add({
       accessKeyId: awsId('ASIA'),
@@ -83,4 +99,25 @@ export class KeyRing {
     this.keys.set(key.accessKeyId, key);
     return key;
   }
+}
+
+/**
+ * A role as a principal, for reports that list every role whether it was called or not: its policies
+ * (shared by reference, so policies attached to the role later apply to sessions already issued), its
+ * boundary and its tags. A session adds its own ARN, user id and issue time.
+ *
+ * @example
+ * rolePrincipal(role, '000000000000').roleArn; // 'arn:aws:iam::000000000000:role/orders-local-us-east-1-lambdaRole'
+ */
+export function rolePrincipal(role: Role, accountId: string): Principal {
+  return {
+    arn: role.arn,
+    userId: role.roleId,
+    accountId,
+    roleName: role.roleName,
+    roleArn: role.arn,
+    policies: role.policies,
+    ...(role.permissionsBoundary ? { permissionsBoundary: role.permissionsBoundary } : {}),
+    ...(role.tags ? { tags: role.tags } : {}),
+  };
 }

@@ -5,6 +5,7 @@ import type { DeployedApi, MockResponse } from '../front-door/execute-api';
 import type { KeyRing, Role } from '../identity/key-ring';
 import type { LambdaRuntime } from '../lambda';
 import type { ParameterStore } from '../ssm';
+import type { NamedPolicy } from '../types';
 
 /** What one stack's resources are provisioned into: the stage's shared services and registries. */
 export interface StageServices {
@@ -16,6 +17,8 @@ export interface StageServices {
   keys: KeyRing;
   /** Roles by ARN. */
   roles: Map<string, Role>;
+  /** Customer managed policies (AWS::IAM::ManagedPolicy) by ARN; created with the first one. */
+  managedPolicies?: Map<string, NamedPolicy>;
   ssm: ParameterStore;
   dynamodb: DynaliteBackend;
   /** Provisioning deploys functions; the front door invokes them. */

@@ -1,6 +1,6 @@
 import type { ProvisionedResource, ResourceProvisioner, ResourceRequest } from './context';
 import { provisionParameter, provisionTable } from './data-resources';
-import { provisionAttachedPolicy, provisionRole } from './iam-resources';
+import { provisionManagedPolicy, provisionPolicy, provisionRole } from './iam-resources';
 import { provisionFunction, provisionPermission } from './lambda-resources';
 import { generatedName, optionalString } from './properties';
 import {
@@ -21,8 +21,8 @@ function passive(nameProperty?: string): ResourceProvisioner {
 /** Every resource type the local stage provisions; any other type stops provisioning with its name. */
 export const RESOURCE_TYPES: Readonly<Record<string, ResourceProvisioner>> = {
   'AWS::IAM::Role': provisionRole,
-  'AWS::IAM::Policy': provisionAttachedPolicy,
-  'AWS::IAM::ManagedPolicy': provisionAttachedPolicy,
+  'AWS::IAM::Policy': provisionPolicy,
+  'AWS::IAM::ManagedPolicy': provisionManagedPolicy,
   'AWS::DynamoDB::Table': provisionTable,
   'AWS::SSM::Parameter': provisionParameter,
   'AWS::Lambda::Function': provisionFunction,

@@ -1,6 +1,8 @@
 import { functionNameFromIntegrationUri, type RestApiMethod, RestApiRouter } from '../apigateway';
 import type { MockResponse } from '../front-door/execute-api';
+import { restApiPolicy } from '../iam';
 import { apiGatewayId } from '../identity/ids';
+import type { PolicyDocument } from '../types';
 import type { ApiUnderConstruction, ProvisionedResource, ResourceRequest } from './context';
 import { optionalString, propertyError, requireString } from './properties';
 
@@ -9,6 +11,8 @@ export function provisionRestApi(request: ResourceRequest): ProvisionedResource 
   const apiId = apiGatewayId(resourceSeed(request));
   const rootId = apiGatewayId(`${resourceSeed(request)}/root`);
   const binaryMediaTypes = request.properties.BinaryMediaTypes;
+  const resourcePolicy = resourcePolicyOf(request, apiId);
+  const endpointTypes = endpointTypesOf(request);
   request.apisUnderConstruction.set(apiId, {
     definition: {
       apiId,
@@ -17,16 +21,31 @@ export function provisionRestApi(request: ResourceRequest): ProvisionedResource 
       resources: [{ id: rootId }],
       methods: [],
       ...(Array.isArray(binaryMediaTypes) ? { binaryMediaTypes: binaryMediaTypes.map(String) } : {}),
+      ...(resourcePolicy ? { resourcePolicy } : {}),
+      ...(endpointTypes ? { endpointTypes } : {}),
     },
     mockResponses: new Map(),
   });
-  // serverless writes `Policy: ''` when there is none; a real one could deny what identity policies allow.
-  if (request.properties.Policy) {
-    request.stage.log(
-      `${request.stack.stackName}: ${request.logicalId}.Policy (resource policy) is not evaluated by the local stage`,
-    );
-  }
   return { physicalId: apiId, attributes: { RootResourceId: rootId } };
+}
+
+/**
+ * `Policy`, the API's resource policy, evaluated with the caller's policies on every call. serverless
+ * writes `Policy: ''` when `provider.apiGateway.resourcePolicy` is not set: no policy. A policy API
+ * Gateway would refuse stops provisioning, as it fails the deployment on AWS.
+ */
+function resourcePolicyOf(request: ResourceRequest, apiId: string): PolicyDocument | undefined {
+  const { region, accountId } = request.stage;
+  try {
+    return restApiPolicy(request.properties.Policy, { region, accountId, apiId });
+  } catch (error) {
+    throw propertyError(request, 'Policy', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function endpointTypesOf(request: ResourceRequest): string[] | undefined {
+  const types = (request.properties.EndpointConfiguration as { Types?: unknown } | undefined)?.Types;
+  return Array.isArray(types) ? types.map((type) => String(type).toUpperCase()) : undefined;
 }
 
 export function provisionApiResource(request: ResourceRequest): ProvisionedResource {

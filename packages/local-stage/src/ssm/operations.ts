@@ -1,5 +1,12 @@
 import { AwsError } from '../errors';
-import { assertQualified, assertValidPath, parameterArn, parseReference } from './parameter-names';
+import {
+  assertQualified,
+  assertValidPath,
+  isServedHere,
+  type ParameterReference,
+  parameterArn,
+  parseReference,
+} from './parameter-names';
 import type { Parameter, ParameterStore } from './parameter-store';
 import { putParameter } from './put-parameter';
 import { memberError, optional, requireString } from './validation';
@@ -62,7 +69,7 @@ function getParameter(
   ctx: SsmContext,
 ): Record<string, unknown> {
   const given = requireString(input, 'Name');
-  const found = resolve(store, given);
+  const found = resolve(store, given, ctx);
   if (!found) throw parameterNotFound();
   return { Parameter: parameterShape(found.parameter, found.selector, decrypts(input), ctx) };
 }
@@ -80,7 +87,7 @@ function getParameters(
   const parameters: Record<string, unknown>[] = [];
   const invalid: string[] = [];
   for (const given of new Set(names.map(String))) {
-    const found = safeResolve(store, given);
+    const found = safeResolve(store, given, ctx);
     if (found) parameters.push(parameterShape(found.parameter, found.selector, decrypts(input), ctx));
     else invalid.push(given);
   }
@@ -121,8 +128,12 @@ function getParametersByPath(
   };
 }
 
-function deleteParameter(store: ParameterStore, input: Record<string, unknown>): Record<string, unknown> {
-  const { name } = parseReference(requireString(input, 'Name'));
+function deleteParameter(
+  store: ParameterStore,
+  input: Record<string, unknown>,
+  ctx: SsmContext,
+): Record<string, unknown> {
+  const { name } = servedReference(requireString(input, 'Name'), ctx);
   assertQualified(name);
   if (!store.delete(name)) throw parameterNotFound();
   return {};
@@ -151,8 +162,9 @@ function tokenPosition(token: string | undefined): string | undefined {
 function resolve(
   store: ParameterStore,
   given: string,
+  ctx: SsmContext,
 ): { parameter: Parameter; selector?: string } | undefined {
-  const { name, selector } = parseReference(given);
+  const { name, selector } = servedReference(given, ctx);
   assertQualified(name);
   const parameter = store.get(name);
   if (!parameter || selector === undefined) return parameter && { parameter };
@@ -168,10 +180,24 @@ function resolve(
   return { parameter, selector };
 }
 
+/**
+ * A reference this stage may answer from its store. IAM already refuses an ARN of another account or
+ * region; this keeps such an ARN from ever being served from this account's parameters.
+ */
+function servedReference(given: string, ctx: SsmContext): ParameterReference {
+  const reference = parseReference(given);
+  if (isServedHere(reference, ctx)) return reference;
+  throw new AwsError(
+    400,
+    'ValidationException',
+    `[local stage] ${given} names a parameter of another account or region; the local stage serves only its own.`,
+  );
+}
+
 /** GetParameters lists what it cannot return in `InvalidParameters` rather than failing. */
-function safeResolve(store: ParameterStore, given: string): ReturnType<typeof resolve> {
+function safeResolve(store: ParameterStore, given: string, ctx: SsmContext): ReturnType<typeof resolve> {
   try {
-    return resolve(store, given);
+    return resolve(store, given, ctx);
   } catch (error) {
     if (error instanceof AwsError && error.errorType === 'ParameterVersionNotFound') return undefined;
     throw error;

@@ -9,6 +9,14 @@ import { AwsError } from '../errors';
 export interface ParameterReference {
   name: string;
   selector?: string;
+  /** Where a parameter ARN says the parameter lives; absent for a plain name (the caller's own). */
+  owner?: { partition: string; region: string; accountId: string };
+}
+
+/** The region and account whose parameters a stage serves. */
+export interface ParameterHome {
+  region: string;
+  accountId: string;
 }
 
 const ALLOWED = /^[a-zA-Z0-9_.\-/]+$/;
@@ -24,11 +32,58 @@ const MAX_LENGTH = 1011;
  * parseReference('/local/users/url:3'); // { name: '/local/users/url', selector: ':3' }
  */
 export function parseReference(given: string): ParameterReference {
-  const arn = /^arn:[^:]+:ssm:[^:]*:[^:]*:parameter\/(.*)$/s.exec(given);
-  const bare = arn ? arnResourceName(arn[1] ?? '') : given;
+  const arn = /^arn:([^:]+):ssm:([^:]*):([^:]*):parameter\/(.*)$/s.exec(given);
+  const owner = arn ? { partition: arn[1] ?? '', region: arn[2] ?? '', accountId: arn[3] ?? '' } : undefined;
+  const bare = arn ? arnResourceName(arn[4] ?? '') : given;
   const colon = bare.indexOf(':');
-  if (colon === -1) return { name: bare };
-  return { name: bare.slice(0, colon), selector: bare.slice(colon) };
+  const named = colon === -1 ? { name: bare } : { name: bare.slice(0, colon), selector: bare.slice(colon) };
+  return owner ? { ...named, owner } : named;
+}
+
+/**
+ * The ARN IAM authorizes a reference on: the parameter ARN as the caller named it (its account and
+ * region, without the `:version` selector IAM does not see), or this stage's for a plain name.
+ *
+ * @example
+ * referenceArn(parseReference('arn:aws:ssm:us-east-1:111111111111:parameter/shared/url:2'), { region: 'us-east-1', accountId: '000000000000' });
+ * // 'arn:aws:ssm:us-east-1:111111111111:parameter/shared/url'
+ */
+export function referenceArn(reference: ParameterReference, home: ParameterHome): string {
+  const { owner } = reference;
+  if (!owner) return parameterArn(reference.name, home.region, home.accountId);
+  return `arn:${owner.partition}:ssm:${owner.region}:${owner.accountId}:parameter/${reference.name.replace(/^\//, '')}`;
+}
+
+/**
+ * Refuses a parameter ARN of another region: an SSM endpoint serves its own region's parameters.
+ * (One of another account is refused by IAM, which sees a cross-account request with no
+ * resource-based policy; parameters shared through AWS RAM are not emulated.)
+ *
+ * @example
+ * assertRegionServed(parseReference('arn:aws:ssm:eu-west-1:000000000000:parameter/x'), { region: 'us-east-1', accountId: '000000000000' });
+ * // throws ValidationException
+ */
+export function assertRegionServed(reference: ParameterReference, home: ParameterHome): void {
+  const region = reference.owner?.region;
+  if (region === undefined || region === home.region) return;
+  throw new AwsError(
+    400,
+    'ValidationException',
+    `[local stage] The parameter ARN names region ${region || '(none)'}; SSM in ${home.region} serves only parameters of ${home.region}.`,
+  );
+}
+
+/**
+ * Whether a reference names a parameter this stage holds: a plain name, or an ARN of the stage's own
+ * account and region. Serving checks it so that no ARN of another account or region is ever answered
+ * from this account's store, whatever authorized the call.
+ *
+ * @example
+ * isServedHere(parseReference('arn:aws:ssm:us-east-1:111111111111:parameter/x'), { region: 'us-east-1', accountId: '000000000000' }); // false
+ */
+export function isServedHere(reference: ParameterReference, home: ParameterHome): boolean {
+  const { owner } = reference;
+  return !owner || (owner.region === home.region && owner.accountId === home.accountId);
 }
 
 function arnResourceName(resource: string): string {

@@ -1,4 +1,4 @@
-import { AccessRecorder, evaluate, formatAccessReport, type RequestToAuthorize } from '../../src/iam';
+import { AccessRecorder, decide, formatAccessReport, type RequestToAuthorize } from '../../src/iam';
 import type { Principal } from '../../src/types';
 
 const ORDERS_ROLE = 'orders-local-us-east-1-lambdaRole';
@@ -52,7 +52,7 @@ const unusedRole: Principal = {
 };
 
 function call(recorder: AccessRecorder, principal: Principal, request: RequestToAuthorize): void {
-  recorder.record(principal, request, evaluate(principal.policies, request));
+  recorder.record(principal, request, decide({ principal, request }));
 }
 
 function recorded(): AccessRecorder {
@@ -111,6 +111,7 @@ describe('AccessRecorder', () => {
         action: 'execute-api:Invoke',
         resource: `${USERS_API}/POST/users`,
         effect: 'ImplicitDeny',
+        decidedBy: 'identity',
         reason: 'no identity-based policy allows it',
         count: 2,
       },
@@ -120,6 +121,7 @@ describe('AccessRecorder', () => {
         action: 'execute-api:Invoke',
         resource: `${USERS_API}/DELETE/users/42`,
         effect: 'ExplicitDeny',
+        decidedBy: 'identity',
         reason: 'explicit deny in statement 2 of policy orders-local-lambda',
         count: 1,
       },
@@ -149,7 +151,7 @@ describe('AccessRecorder', () => {
     call(recorder, principal, { action: 'ssm:GetParameter', resource: '*' });
     expect(recorder.report([]).denials[0]?.reason).toBe(
       'no identity-based policy allows it; [local stage] could not evaluate statement 0 of policy vpc-only: ' +
-        'StringEquals on aws:SourceVpc: the request context has no aws:SourceVpc',
+        'StringEquals on aws:SourceVpc: the local stage does not know aws:SourceVpc for this request',
     );
   });
 });
@@ -176,8 +178,8 @@ describe('formatAccessReport', () => {
   });
 });
 
-describe('CloudWatch Logs statements in the access report', () => {
-  it('marks them as used by Lambda rather than never used, and labels users apart from roles', () => {
+describe('Lambda service statements in the access report', () => {
+  it('marks CloudWatch Logs statements as used by Lambda rather than never used, and labels users apart from roles', () => {
     const principal = ordersSession('orders-local-createOrder');
     const logging: Principal = {
       ...principal,
@@ -197,5 +199,75 @@ describe('CloudWatch Logs statements in the access report', () => {
     expect(text).not.toMatch(/NEVER USED.*logs:/);
     expect(text).toContain(`Role ${ORDERS_ROLE}`);
     expect(text).toContain(`Principal ${developer.arn}`);
+  });
+});
+
+describe('the access report with managed policies and permissions boundaries', () => {
+  const managed = {
+    name: 'AWSLambdaBasicExecutionRole',
+    document: {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow' as const, Action: ['logs:CreateLogGroup', 'logs:PutLogEvents'], Resource: '*' },
+      ],
+    },
+  };
+  const boundary = {
+    name: 'orders-boundary',
+    document: {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow' as const, Action: 'execute-api:Invoke', Resource: '*' },
+        { Effect: 'Allow' as const, Action: 'dynamodb:*', Resource: '*' },
+      ],
+    },
+  };
+  const capped = (session: string): Principal => {
+    const principal = ordersSession(session);
+    return { ...principal, policies: [...principal.policies, managed], permissionsBoundary: boundary };
+  };
+
+  it("lists the managed policies' and the boundary's statements, counting the boundary statements that let requests through", () => {
+    const recorder = new AccessRecorder();
+    call(recorder, capped('a'), { action: 'execute-api:Invoke', resource: `${USERS_API}/GET/users/1` });
+    call(recorder, capped('a'), {
+      action: 'ssm:GetParameter',
+      resource: 'arn:aws:ssm:us-east-1:000000000000:parameter/local/users/url',
+    });
+    const orders = recorder.report([]).roles.find((role) => role.role === ORDERS_ROLE);
+    expect(
+      orders?.statements.map(({ statement, uses, forLambdaService }) => [
+        statement.policyType,
+        statement.policyName,
+        statement.index,
+        uses,
+        forLambdaService,
+      ]),
+    ).toEqual([
+      ['identity', 'orders-local-lambda', 0, 1, false],
+      ['identity', 'orders-local-lambda', 1, 0, false],
+      ['identity', 'orders-local-lambda', 2, 0, false],
+      ['identity', 'AWSLambdaBasicExecutionRole', 0, 0, true],
+      ['boundary', 'orders-boundary', 0, 1, false],
+      ['boundary', 'orders-boundary', 1, 0, false],
+    ]);
+    const text = formatAccessReport(recorder.report([]));
+    expect(text).toContain('by Lambda   statement 0 of policy AWSLambdaBasicExecutionRole');
+    expect(text).toContain(
+      'used 1×     statement 0 of permissions boundary orders-boundary: Allow execute-api:Invoke on *',
+    );
+    expect(text).toContain('why: no permissions boundary allows it');
+  });
+
+  it('names a cross-account refusal as the missing resource-based policy', () => {
+    const recorder = new AccessRecorder();
+    call(recorder, developer, {
+      action: 'ssm:GetParameter',
+      resource: 'arn:aws:ssm:us-east-1:111111111111:parameter/shared',
+    });
+    expect(recorder.report([]).denials[0]).toMatchObject({
+      decidedBy: 'resource',
+      reason: 'no resource-based policy allows it (the resource belongs to another account)',
+    });
   });
 });

@@ -2,8 +2,13 @@ import { conditionContext, evaluateConditions } from '../../src/iam/conditions';
 
 type Block = Record<string, Record<string, unknown>>;
 
-function check(block: Block, context: Record<string, string | string[]>, variables = true) {
-  return evaluateConditions(block, conditionContext(context), variables).kind;
+function check(
+  block: Block,
+  context: Record<string, string | string[]>,
+  variables = true,
+  absentKeys: string[] = [],
+) {
+  return evaluateConditions(block, conditionContext(context, absentKeys), variables).kind;
 }
 
 describe('condition operators', () => {
@@ -35,7 +40,7 @@ describe('condition operators', () => {
     [{ DateGreaterThan: { 'aws:CurrentTime': '2026-06-01T00:00:00Z' } }, 'false'],
     [{ DateEquals: { 'aws:CurrentTime': '1767225600' } }, 'true'],
     [{ DateLessThanEquals: { 'aws:EpochTime': '2026-01-01T00:00:00Z' } }, 'true'],
-    [{ Null: { 'aws:SourceVpc': 'true' } }, 'true'],
+    [{ Null: { 'aws:TokenIssueTime': 'true' } }, 'true'],
     [{ Null: { 'aws:SourceIp': 'true' } }, 'false'],
     [{ Null: { 'aws:SourceIp': 'false' } }, 'true'],
   ])('%j → %s', (block, expected) => {
@@ -48,7 +53,7 @@ describe('condition operators', () => {
       'aws:EpochTime': '1767225600',
       'aws:CurrentTime': '2026-01-01T00:00:00.000Z',
     };
-    expect(check(block as Block, context)).toBe(expected);
+    expect(check(block as Block, context, true, ['aws:TokenIssueTime'])).toBe(expected);
   });
 
   it('compares condition key names case-insensitively', () => {
@@ -77,14 +82,19 @@ describe('condition operators', () => {
 });
 
 describe('conditions the local stage cannot evaluate', () => {
-  it('a missing key without IfExists is unevaluable, with IfExists it holds', () => {
+  it('a key the stage does not know is unevaluable with any operator, IfExists and Null included', () => {
     expect(
       evaluateConditions({ StringEquals: { 'aws:SourceVpc': 'vpc-1' } }, conditionContext({}), true),
     ).toEqual({
       kind: 'unevaluable',
-      reasons: ['StringEquals on aws:SourceVpc: the request context has no aws:SourceVpc'],
+      reasons: [
+        'StringEquals on aws:SourceVpc: the local stage does not know aws:SourceVpc for this request',
+      ],
     });
-    expect(check({ StringEqualsIfExists: { 'aws:SourceVpc': 'vpc-1' } }, {})).toBe('true');
+    expect(check({ StringEqualsIfExists: { 'aws:SourceVpc': 'vpc-1' } }, {})).toBe('unevaluable');
+    expect(check({ StringNotEquals: { 'aws:SourceVpc': 'vpc-1' } }, {})).toBe('unevaluable');
+    expect(check({ Null: { 'aws:SourceVpc': 'true' } }, {})).toBe('unevaluable');
+    expect(check({ 'ForAllValues:StringEquals': { 'aws:ResourceTag/team': 'a' } }, {})).toBe('unevaluable');
   });
 
   it('IfExists still checks a key that is present', () => {
@@ -153,7 +163,9 @@ describe('ForAnyValue and ForAllValues', () => {
   });
 
   it('combines with IfExists', () => {
-    expect(check({ 'ForAnyValue:StringLikeIfExists': { 'aws:TagKeys': 'te*' } }, {})).toBe('true');
+    expect(
+      check({ 'ForAnyValue:StringLikeIfExists': { 'aws:TagKeys': 'te*' } }, {}, true, ['aws:TagKeys']),
+    ).toBe('true');
   });
 });
 
@@ -192,5 +204,70 @@ describe('policy variables in condition values', () => {
         false,
       ),
     ).toBe('true');
+  });
+});
+
+describe('IAM JSON policy elements: Condition operators — a key absent from the request context', () => {
+  // aws:TokenIssueTime is absent for long-term keys; the request context says so.
+  const absent = (block: Block) => check(block, {}, true, ['aws:TokenIssueTime']);
+
+  it.each([
+    ['StringEquals', 'false'],
+    ['StringNotEquals', 'true'],
+    ['StringEqualsIgnoreCase', 'false'],
+    ['StringNotEqualsIgnoreCase', 'true'],
+    ['StringLike', 'false'],
+    ['StringNotLike', 'true'],
+    ['ArnEquals', 'false'],
+    ['ArnLike', 'false'],
+    ['ArnNotEquals', 'true'],
+    ['ArnNotLike', 'true'],
+    ['NumericEquals', 'false'],
+    ['NumericNotEquals', 'true'],
+    ['NumericLessThan', 'false'],
+    ['DateEquals', 'false'],
+    ['DateNotEquals', 'true'],
+    ['DateGreaterThan', 'false'],
+    ['Bool', 'false'],
+    ['IpAddress', 'false'],
+    ['NotIpAddress', 'true'],
+  ])('%s → %s: positive operators do not match, negated ones do', (operator, expected) => {
+    expect(absent({ [operator]: { 'aws:TokenIssueTime': '1' } })).toBe(expected);
+  });
+
+  it.each([
+    ['StringEqualsIfExists', 'true'],
+    ['StringNotEqualsIfExists', 'true'],
+    ['DateLessThanIfExists', 'true'],
+    ['ForAllValues:StringEquals', 'true'],
+    ['ForAllValues:StringNotLike', 'true'],
+    ['ForAnyValue:StringEquals', 'false'],
+    ['ForAnyValue:StringNotEquals', 'false'],
+    ['ForAnyValue:StringEqualsIfExists', 'true'],
+  ])('%s → %s: …IfExists and ForAllValues: hold, ForAnyValue: does not', (operator, expected) => {
+    expect(absent({ [operator]: { 'aws:TokenIssueTime': '1' } })).toBe(expected);
+  });
+
+  it('Null tests for absence', () => {
+    expect(absent({ Null: { 'aws:TokenIssueTime': 'true' } })).toBe('true');
+    expect(absent({ Null: { 'aws:TokenIssueTime': 'false' } })).toBe('false');
+  });
+
+  it('a family declared absent covers each of its keys, and a present key of it is compared', () => {
+    const families = ['aws:PrincipalTag/*'];
+    expect(check({ StringNotEquals: { 'aws:PrincipalTag/team': 'x' } }, {}, true, families)).toBe('true');
+    expect(check({ StringEquals: { 'aws:PrincipalTag/team': 'x' } }, {}, true, families)).toBe('false');
+    expect(
+      check(
+        { StringEquals: { 'aws:PrincipalTag/team': 'x' } },
+        { 'aws:PrincipalTag/team': 'x' },
+        true,
+        families,
+      ),
+    ).toBe('true');
+  });
+
+  it('an unknown operator stays unevaluable even on an absent key', () => {
+    expect(absent({ StringSortOf: { 'aws:TokenIssueTime': '1' } })).toBe('unevaluable');
   });
 });

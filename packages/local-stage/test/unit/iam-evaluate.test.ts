@@ -240,7 +240,7 @@ describe('evaluate: conditions', () => {
       unevaluableConditions: [
         {
           statement: { policyName: 'p', index: 0, sid: 'FromLoopback' },
-          reason: 'IpAddress on aws:SourceIp: the request context has no aws:SourceIp',
+          reason: 'IpAddress on aws:SourceIp: the local stage does not know aws:SourceIp for this request',
         },
       ],
     });
@@ -275,7 +275,8 @@ describe('evaluate: conditions', () => {
       unevaluableConditions: [
         {
           statement: { policyName: 'p', index: 1 },
-          reason: 'StringNotEquals on aws:SourceVpc: the request context has no aws:SourceVpc',
+          reason:
+            'StringNotEquals on aws:SourceVpc: the local stage does not know aws:SourceVpc for this request',
         },
       ],
     });
