@@ -130,29 +130,21 @@ function explicitDeny(verdicts: Verdict[]): Outcome | undefined {
 }
 
 function allowOrImplicitDeny(verdicts: Verdict[], crossAccount: boolean): Outcome {
-  const of = (type: PolicyType) => verdicts.find(([candidate]) => candidate === type);
-  const identity = of('identity') as Verdict;
-  const boundary = of('boundary');
-  const resource = of('resource');
-  const allows = (verdict: Verdict | undefined) => verdict?.[1].effect === 'Allow';
+  const identity = verdictOf(verdicts, 'identity') as Verdict;
+  const boundary = verdictOf(verdicts, 'boundary');
+  const resource = verdictOf(verdicts, 'resource');
   const withinBoundary = !boundary || allows(boundary);
   const identityGrants = allows(identity) && withinBoundary;
   const boundaryUsed = boundary ? [boundary] : [];
-  const allow = (decidedBy: PolicyType, used: Verdict[]): Outcome => ({
-    effect: 'Allow',
-    decidedBy,
-    matched: used.flatMap(typedMatches),
-    unevaluableConditions: [],
-  });
   if (crossAccount) {
-    if (identityGrants && allows(resource))
-      return allow('resource', [identity, ...boundaryUsed, resource as Verdict]);
-  } else {
-    if (identityGrants) return allow('identity', [identity, ...boundaryUsed]);
-    const grantedTo = resource?.[1].effect === 'Allow' ? (resource[1].grantedTo ?? 'account') : undefined;
-    if (grantedTo === 'caller' || grantedTo === 'everyone') return allow('resource', [resource as Verdict]);
-    if (grantedTo === 'role' && withinBoundary)
-      return allow('resource', [resource as Verdict, ...boundaryUsed]);
+    if (identityGrants && resource && allows(resource))
+      return allowedBy('resource', [identity, ...boundaryUsed, resource]);
+  } else if (identityGrants) {
+    return allowedBy('identity', [identity, ...boundaryUsed]);
+  } else if (resource?.[1].effect === 'Allow') {
+    const grantedTo = resource[1].grantedTo ?? 'account';
+    if (grantedTo === 'caller' || grantedTo === 'everyone') return allowedBy('resource', [resource]);
+    if (grantedTo === 'role' && withinBoundary) return allowedBy('resource', [resource, ...boundaryUsed]);
   }
   return {
     effect: 'ImplicitDeny',
@@ -160,6 +152,19 @@ function allowOrImplicitDeny(verdicts: Verdict[], crossAccount: boolean): Outcom
     matched: [],
     unevaluableConditions: verdicts.flatMap(typedUnevaluable),
   };
+}
+
+function verdictOf(verdicts: Verdict[], type: PolicyType): Verdict | undefined {
+  for (const verdict of verdicts) if (verdict[0] === type) return verdict;
+  return undefined;
+}
+
+function allows(verdict: Verdict): boolean {
+  return verdict[1].effect === 'Allow';
+}
+
+function allowedBy(decidedBy: PolicyType, used: Verdict[]): Outcome {
+  return { effect: 'Allow', decidedBy, matched: used.flatMap(typedMatches), unevaluableConditions: [] };
 }
 
 /** The policy type AWS names in "because no … allows the action". */

@@ -85,7 +85,7 @@ export function evaluate(
   request: RequestToAuthorize,
   options: EvaluateOptions = {},
 ): Decision {
-  const context = conditionContext(request.context, request.absentKeys);
+  const context = new LazyContext(request);
   const evaluated = policies.flatMap((policy) => evaluatePolicy(policy, request, context, options.caller));
   const denies = evaluated.filter((item) => item.effect === 'Deny');
   const denying = denies.filter((item) => item.match.kind === 'match');
@@ -114,6 +114,18 @@ function mostDirectGrant(granting: Evaluated[]): PrincipalMatch | undefined {
   return best;
 }
 
+/** The request's condition context, built on first use: most statements have no condition and no variable. */
+class LazyContext {
+  private built: ConditionContext | undefined;
+
+  constructor(private readonly request: RequestToAuthorize) {}
+
+  get(): ConditionContext {
+    this.built ??= conditionContext(this.request.context, this.request.absentKeys);
+    return this.built;
+  }
+}
+
 function unevaluableOf(items: Evaluated[]): UnevaluableStatement[] {
   return items.flatMap((item) =>
     item.match.kind === 'unevaluable'
@@ -136,7 +148,7 @@ export function statementsOf(policy: NamedPolicy): Statement[] {
 function evaluatePolicy(
   policy: NamedPolicy,
   request: RequestToAuthorize,
-  context: ConditionContext,
+  context: LazyContext,
   caller: CallerChain | undefined,
 ): Evaluated[] {
   const variables = substitutesVariables(policy.document.Version);
@@ -160,7 +172,7 @@ export function statementRef(policyName: string, index: number, statement: State
 function matchStatement(
   statement: Statement,
   request: RequestToAuthorize,
-  context: ConditionContext,
+  context: LazyContext,
   variables: boolean,
   caller: CallerChain | undefined,
 ): Match {
@@ -170,7 +182,9 @@ function matchStatement(
   if (!matchesAction(statement, request.action)) return NO_MATCH;
   const resource = matchesResource(statement, request.resource, context, variables);
   if (resource.kind === 'nomatch') return NO_MATCH;
-  const conditions = evaluateConditions(statement.Condition, context, variables);
+  const conditions = statement.Condition
+    ? evaluateConditions(statement.Condition, context.get(), variables)
+    : ({ kind: 'true' } as const);
   if (conditions.kind === 'false') return NO_MATCH;
   const reasons = [
     ...(principal?.kind === 'unevaluable' ? [principal.reason] : []),
@@ -200,7 +214,7 @@ function matchesAction(statement: Statement, action: string): boolean {
 function matchesResource(
   statement: Statement,
   resource: string,
-  context: ConditionContext,
+  context: LazyContext,
   variables: boolean,
 ): Match {
   const negated = statement.Resource === undefined;
@@ -209,7 +223,7 @@ function matchesResource(
   const reasons: string[] = [];
   for (const pattern of patterns) {
     const resolved: Substitution = variables
-      ? substitute(pattern, (key) => singleValue(context, key))
+      ? substitute(pattern, (key) => singleValue(context.get(), key))
       : { ok: true, value: pattern };
     if (!resolved.ok) {
       reasons.push(
