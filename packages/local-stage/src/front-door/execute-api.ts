@@ -15,7 +15,7 @@ import { hasSignature, type VerifiedRequest } from '../sigv4';
 import { firstHeader, splitTarget } from '../sigv4/raw-request';
 import type { ReceivedRequest } from '../types';
 import { type Answer, restErrorAnswer } from './answers';
-import { authenticate, authorize, type GuardDeps, restApiTarget } from './guard';
+import { authenticate, authorize, authorizeAnonymous, type GuardDeps, restApiTarget } from './guard';
 
 /** What a MOCK integration answers (serverless's CORS preflight): a status and literal headers. */
 export interface MockResponse {
@@ -72,6 +72,9 @@ export async function handleExecuteApi(
       verified = authorizeCall(request, call, deps);
     } else if (call.route.method.authorizationType !== 'NONE') {
       throw internalServerError();
+    } else {
+      const target = restApiTarget(call.api.definition, deps.accountId);
+      authorizeAnonymous(methodArn(request, call, deps), request, deps, target);
     }
     const mock = call.api.mockResponses?.get(call.route.method);
     return mock ? mockAnswer(mock) : await invoke(request, requestId, call, verified, deps);
@@ -96,14 +99,7 @@ function routeCall(request: ReceivedRequest, deps: ExecuteApiDeps): ApiCall {
 function authorizeCall(request: ReceivedRequest, call: ApiCall, deps: ExecuteApiDeps): VerifiedRequest {
   if (!hasSignature(request)) throw missingAuthenticationToken();
   const verified = authenticate(request, 'execute-api', deps);
-  const resource = executeApiArn({
-    region: deps.region,
-    accountId: deps.accountId,
-    apiId: call.api.definition.apiId,
-    stage: call.stage,
-    method: request.method,
-    path: call.path,
-  });
+  const resource = methodArn(request, call, deps);
   const target = restApiTarget(call.api.definition, deps.accountId);
   authorize(
     verified.principal,
@@ -114,6 +110,17 @@ function authorizeCall(request: ReceivedRequest, call: ApiCall, deps: ExecuteApi
     target,
   );
   return verified;
+}
+
+function methodArn(request: ReceivedRequest, call: ApiCall, deps: ExecuteApiDeps): string {
+  return executeApiArn({
+    region: deps.region,
+    accountId: deps.accountId,
+    apiId: call.api.definition.apiId,
+    stage: call.stage,
+    method: request.method,
+    path: call.path,
+  });
 }
 
 async function invoke(

@@ -2,6 +2,7 @@ import type { RestApiDefinition } from '../apigateway';
 import { AwsError } from '../errors';
 import {
   type AccessRecorder,
+  ANONYMOUS,
   accessDeniedMessage,
   decide,
   type RequestToAuthorize,
@@ -80,6 +81,45 @@ export function authorize(
         accessDeniedMessage(principal.arn, item.action, item.resource, decision, style),
       );
     }
+  }
+}
+
+/**
+ * A call without a signature to a method without authorization: API Gateway lets it through unless
+ * the API has a resource policy, which must then allow it explicitly ("How API Gateway resource
+ * policies affect authorization workflow", resource policy only). Refused as API Gateway refuses it:
+ * `User: anonymous is not authorized to perform: execute-api:Invoke on resource: {arn}`.
+ */
+export function authorizeAnonymous(
+  resource: string,
+  request: ReceivedRequest,
+  deps: GuardDeps,
+  target: AuthorizationTarget,
+): void {
+  if (!target.resourcePolicy) return;
+  const base = requestContext({
+    service: 'execute-api',
+    region: deps.region,
+    sourceIp: request.sourceIp,
+    now: deps.now(),
+    userAgent: firstHeader(request, 'user-agent'),
+    referer: firstHeader(request, 'referer'),
+    privateApi: target.privateApi ?? false,
+  });
+  const item = { action: 'execute-api:Invoke', resource };
+  const withContext = { ...item, context: base.values, absentKeys: base.absentKeys };
+  const decision = decide({
+    principal: ANONYMOUS,
+    request: withContext,
+    resourcePolicy: target.resourcePolicy,
+  });
+  deps.recorder.record({ ...ANONYMOUS, policies: [] }, item, decision);
+  if (decision.effect !== 'Allow') {
+    throw new AwsError(
+      403,
+      'AccessDeniedException',
+      accessDeniedMessage(ANONYMOUS.arn, item.action, resource, decision, 'execute-api'),
+    );
   }
 }
 

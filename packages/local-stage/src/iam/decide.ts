@@ -32,6 +32,17 @@ export interface PrincipalUnderEvaluation {
   permissionsBoundary?: NamedPolicy;
 }
 
+/**
+ * An unsigned caller, as API Gateway names it in its messages: a method without authorization on an
+ * API with a resource policy. No identity policy applies; only the resource policy can allow.
+ */
+export const ANONYMOUS: Readonly<PrincipalUnderEvaluation & { userId: string }> = Object.freeze({
+  arn: 'anonymous',
+  accountId: '',
+  userId: 'anonymous',
+  policies: [],
+});
+
 /** A resource-based policy (a REST API's `Policy`), and the account that owns the resource. */
 export interface ResourcePolicy {
   /** How reports and messages name it, e.g. `users-local (REST API k3q8…)`. */
@@ -83,7 +94,9 @@ type Verdict = [PolicyType, Decision];
  *    resource policy allows on its own when it names the caller itself or `"*"`, within the boundary
  *    when it names the caller's role, and only together with an identity Allow when it names the account;
  * 3. across accounts: identity-based policies (within the boundary) and the resource policy must both
- *    allow; with no resource policy nothing crosses.
+ *    allow; with no resource policy nothing crosses;
+ * 4. an anonymous caller (`ANONYMOUS`, a method without authorization) needs an explicit Allow of the
+ *    resource policy ("API Gateway resource policy only").
  *
  * @example
  * decide({ principal: session, request: { action: 'execute-api:Invoke', resource: methodArn },
@@ -101,7 +114,8 @@ export function decide({ principal, request, resourcePolicy }: AuthorizationInpu
       })
     : undefined;
   const owner = resourcePolicy?.ownerAccountId ?? ownerOfResource(request.resource) ?? principal.accountId;
-  const crossAccount = owner !== principal.accountId;
+  const anonymous = isAnonymous(principal);
+  const crossAccount = !anonymous && owner !== principal.accountId;
   const verdicts: Verdict[] = [['identity', identity]];
   if (resource) verdicts.push(['resource', resource]);
   if (boundary) verdicts.push(['boundary', boundary]);
@@ -109,7 +123,25 @@ export function decide({ principal, request, resourcePolicy }: AuthorizationInpu
     crossAccount,
     verdicts: { identity, ...(boundary ? { boundary } : {}), ...(resource ? { resource } : {}) },
   };
-  return { ...base, ...(explicitDeny(verdicts) ?? allowOrImplicitDeny(verdicts, crossAccount)) };
+  const outcome =
+    explicitDeny(verdicts) ??
+    (anonymous ? resourcePolicyOnly(resource) : allowOrImplicitDeny(verdicts, crossAccount));
+  return { ...base, ...outcome };
+}
+
+function isAnonymous(principal: PrincipalUnderEvaluation): boolean {
+  return principal.arn === ANONYMOUS.arn && principal.accountId === ANONYMOUS.accountId;
+}
+
+/** An anonymous caller: only an explicit Allow of the resource policy lets it through. */
+function resourcePolicyOnly(resource: Decision | undefined): Outcome {
+  if (resource?.effect === 'Allow') return allowedBy('resource', [['resource', resource]]);
+  return {
+    effect: 'ImplicitDeny',
+    decidedBy: 'resource',
+    matched: [],
+    unevaluableConditions: resource ? typedUnevaluable(['resource', resource]) : [],
+  };
 }
 
 type Outcome = Pick<AuthorizationDecision, 'effect' | 'decidedBy' | 'matched' | 'unevaluableConditions'>;

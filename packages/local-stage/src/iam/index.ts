@@ -15,6 +15,7 @@ export {
 export { dynamodbAuthorizations, executeApiArn, ssmAuthorizations } from './authorizations';
 export { awsManagedPolicy, isAwsManagedPolicyArn } from './aws-managed-policies';
 export {
+  ANONYMOUS,
   type AuthorizationDecision,
   type AuthorizationInput,
   decide,

@@ -8,7 +8,8 @@ export interface RequestContext {
 }
 
 export interface RequestContextInput {
-  principal: Principal;
+  /** The signed caller; absent for an unsigned call to a method without authorization. */
+  principal?: Principal;
   /** `execute-api`, `ssm`, `dynamodb`: the service the request is addressed to. */
   service: string;
   region: string;
@@ -67,22 +68,55 @@ const ABSENT_FROM_DIRECT_CALLS = [
  *   .values['aws:SecureTransport']; // 'true'
  */
 export function requestContext(input: RequestContextInput): RequestContext {
-  const { principal, now } = input;
-  const session = principal.roleName !== undefined;
+  const { now } = input;
   const values: Record<string, string | string[]> = {
     'aws:CurrentTime': now.toISOString(),
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
-    'aws:PrincipalArn': principalArnForConditions(principal),
-    'aws:PrincipalAccount': principal.accountId,
-    'aws:PrincipalType': session ? 'AssumedRole' : 'User',
-    'aws:userid': principal.userId,
-    'aws:PrincipalIsAWSService': 'false',
-    'aws:ViaAWSService': 'false',
     'aws:RequestedRegion': input.region,
     'aws:SecureTransport': 'true',
     'aws:SourceIp': input.sourceIp,
   };
   const absentKeys = [...ABSENT_FROM_DIRECT_CALLS];
+  if (input.userAgent !== undefined) values['aws:UserAgent'] = input.userAgent;
+  else absentKeys.push('aws:UserAgent');
+  if (input.referer !== undefined) values['aws:Referer'] = input.referer;
+  else absentKeys.push('aws:Referer');
+  if (input.service === 'execute-api' && !input.privateApi) {
+    absentKeys.push('aws:SourceVpc', 'aws:SourceVpce', 'aws:VpcSourceIp');
+  }
+  // Set only on the items of a transaction ("Actions, resources, and condition keys for Amazon DynamoDB").
+  if (input.service === 'dynamodb') absentKeys.push('dynamodb:EnclosingOperation');
+  if (input.principal) addPrincipalKeys(input.principal, values, absentKeys);
+  // API Gateway sets the principal keys only for authenticated callers ("Needs AuthN").
+  else absentKeys.push(...PRINCIPAL_KEYS);
+  return { values, absentKeys };
+}
+
+/** The keys that describe the signed caller. */
+const PRINCIPAL_KEYS = [
+  'aws:PrincipalArn',
+  'aws:PrincipalAccount',
+  'aws:PrincipalType',
+  'aws:userid',
+  'aws:username',
+  'aws:PrincipalIsAWSService',
+  'aws:ViaAWSService',
+  'aws:TokenIssueTime',
+  'aws:MultiFactorAuthPresent',
+];
+
+function addPrincipalKeys(
+  principal: Principal,
+  values: Record<string, string | string[]>,
+  absentKeys: string[],
+): void {
+  const session = principal.roleName !== undefined;
+  values['aws:PrincipalArn'] = principalArnForConditions(principal);
+  values['aws:PrincipalAccount'] = principal.accountId;
+  values['aws:PrincipalType'] = session ? 'AssumedRole' : 'User';
+  values['aws:userid'] = principal.userId;
+  values['aws:PrincipalIsAWSService'] = 'false';
+  values['aws:ViaAWSService'] = 'false';
   for (const [key, value] of Object.entries(principal.tags ?? {})) values[`aws:PrincipalTag/${key}`] = value;
   if (session) {
     // Temporary credentials: issued at a time, and from AssumeRole without MFA.
@@ -94,16 +128,6 @@ export function requestContext(input: RequestContextInput): RequestContext {
     // Long-term access keys carry neither ("aws:TokenIssueTime", "aws:MultiFactorAuthPresent").
     absentKeys.push('aws:TokenIssueTime', 'aws:MultiFactorAuthPresent');
   }
-  if (input.userAgent !== undefined) values['aws:UserAgent'] = input.userAgent;
-  else absentKeys.push('aws:UserAgent');
-  if (input.referer !== undefined) values['aws:Referer'] = input.referer;
-  else absentKeys.push('aws:Referer');
-  if (input.service === 'execute-api' && !input.privateApi) {
-    absentKeys.push('aws:SourceVpc', 'aws:SourceVpce', 'aws:VpcSourceIp');
-  }
-  // Set only on the items of a transaction ("Actions, resources, and condition keys for Amazon DynamoDB").
-  if (input.service === 'dynamodb') absentKeys.push('dynamodb:EnclosingOperation');
-  return { values, absentKeys };
 }
 
 /** `aws:PrincipalArn` names the role, path included, not the session, for an assumed role. */

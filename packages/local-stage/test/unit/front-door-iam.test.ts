@@ -67,10 +67,12 @@ const api: RestApiDefinition = {
     { id: 'root' },
     { id: 'users', parentId: 'root', pathPart: 'users' },
     { id: 'user', parentId: 'users', pathPart: '{id}' },
+    { id: 'health', parentId: 'root', pathPart: 'health' },
   ],
   methods: [
     lambdaMethod('user', 'GET', 'users-local-getUser'),
     lambdaMethod('user', 'DELETE', 'users-local-deleteUser'),
+    lambdaMethod('health', 'GET', 'users-local-health', 'NONE'),
   ],
   ...(resourcePolicy ? { resourcePolicy } : {}),
 };
@@ -101,7 +103,11 @@ describe('the front door decides with identity policies and the API resource pol
             {
               definition: api,
               router: new RestApiRouter(api),
-              invocableFunctions: new Set(['users-local-getUser', 'users-local-deleteUser']),
+              invocableFunctions: new Set([
+                'users-local-getUser',
+                'users-local-deleteUser',
+                'users-local-health',
+              ]),
             },
           ],
         ]),
@@ -162,6 +168,18 @@ describe('the front door decides with identity policies and the API resource pol
   it('lets a resource-policy grant to a role of the same account allow a session with no identity policy', async () => {
     expect((await call('GET', `${base}/users/42`, auditor)).status).toBe(200);
     expect((await call('GET', `${base}/users/42`, stranger)).errorType).toBe('AccessDeniedException');
+  });
+
+  it('refuses an unsigned call to a method without authorization that the resource policy does not allow', async () => {
+    const response = await fetch(`${base}/health`);
+    expect([response.status, response.headers.get('x-amzn-errortype'), await response.json()]).toEqual([
+      403,
+      'AccessDeniedException',
+      {
+        Message: `User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/local/GET/health`,
+      },
+    ]);
+    expect(invoked).toEqual([]);
   });
 
   it('serves a parameter named by an ARN of its own account', async () => {

@@ -1,4 +1,5 @@
 import {
+  ANONYMOUS,
   type AuthorizationDecision,
   decide,
   type PrincipalUnderEvaluation,
@@ -139,6 +140,32 @@ describe('How API Gateway resource policies affect authorization workflow', () =
         },
       ],
     });
+  });
+});
+
+describe('How API Gateway resource policies affect authorization workflow: resource policy only', () => {
+  // A method without authorization: the caller is anonymous and only the resource policy can allow.
+  const anonymously = (policy?: ResourcePolicy) =>
+    decide({ principal: ANONYMOUS, request: INVOKE, ...(policy ? { resourcePolicy: policy } : {}) });
+
+  it('needs an explicit Allow for everyone', () => {
+    expect(anonymously(resourcePolicy({ ...allowInvoke, Principal: '*' }))).toMatchObject({
+      effect: 'Allow',
+      decidedBy: 'resource',
+      crossAccount: false,
+    });
+  });
+
+  it('is denied implicitly when the policy is silent or names only accounts and roles, explicitly by a Deny', () => {
+    expect(anonymously(apiPolicy('Neither', '*'))).toMatchObject({
+      effect: 'ImplicitDeny',
+      decidedBy: 'resource',
+    });
+    expect(anonymously(resourcePolicy({ ...allowInvoke, Principal: { AWS: OWNER } })).effect).toBe(
+      'ImplicitDeny',
+    );
+    expect(anonymously(resourcePolicy({ ...denyInvoke, Principal: '*' })).effect).toBe('ExplicitDeny');
+    expect(anonymously().effect).toBe('ImplicitDeny');
   });
 });
 

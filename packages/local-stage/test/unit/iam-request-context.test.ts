@@ -152,6 +152,25 @@ describe('AWS global condition context keys', () => {
     }
   });
 
+  it('sets no principal key for an anonymous caller, and declares them absent', () => {
+    const { values, absentKeys } = requestContext({
+      service: 'execute-api',
+      region: 'us-east-1',
+      sourceIp: '192.0.2.7',
+      now: NOW,
+    });
+    expect(values).toEqual({
+      'aws:CurrentTime': '2026-01-01T00:00:00.000Z',
+      'aws:EpochTime': '1767225600',
+      'aws:RequestedRegion': 'us-east-1',
+      'aws:SecureTransport': 'true',
+      'aws:SourceIp': '192.0.2.7',
+    });
+    expect(absentKeys).toEqual(
+      expect.arrayContaining(['aws:PrincipalArn', 'aws:userid', 'aws:PrincipalTag/*']),
+    );
+  });
+
   it('leaves dynamodb:EnclosingOperation out of DynamoDB calls, which transactions set', () => {
     expect(contextFor({ service: 'dynamodb' }).absentKeys).toContain('dynamodb:EnclosingOperation');
     expect(contextFor({ service: 'ssm' }).absentKeys).not.toContain('dynamodb:EnclosingOperation');
