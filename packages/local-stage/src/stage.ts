@@ -164,9 +164,12 @@ async function startServices(
   closers: Array<() => Promise<void>>,
 ): Promise<StageServices> {
   if (options.persist) await mkdir(options.persist, { recursive: true });
-  const dynamodb = await DynaliteBackend.start(
-    options.persist ? { path: join(options.persist, 'dynamodb') } : {},
-  );
+  const dynamodb = await DynaliteBackend.start({
+    ...(options.persist ? { path: join(options.persist, 'dynamodb') } : {}),
+    region: settings.region,
+    accountId: settings.accountId,
+    log,
+  });
   closers.push(() => dynamodb.stop());
   const lambda = new LambdaRuntime({ log: (line, fn) => log(`[${fn}] ${line}`) });
   closers.push(() => lambda.stop());

@@ -1,84 +1,115 @@
-/// <reference path="./dynalite.d.ts" />
-import { once } from 'node:events';
-import { type IncomingHttpHeaders, request } from 'node:http';
-import type { AddressInfo, Server } from 'node:net';
-import { formatAmzDate } from '../sigv4/request-time';
-
-import dynalite = require('dynalite');
+import { DynaliteEngine } from './dynalite-engine';
+import { DynamoDbError, internalServerError } from './dynamodb-errors';
+import { assertExpressionsWithinLimits } from './expression-limits';
+import { assertNestingWithinLimits } from './nesting';
+import { type TableScope, withTableNames } from './table-names';
+import { Transactions } from './transactions';
 
 export interface DynamoDbAnswer {
   statusCode: number;
-  headers: IncomingHttpHeaders;
+  headers: Record<string, string>;
   body: Buffer;
 }
 
+export interface DynaliteBackendOptions extends Partial<TableScope> {
+  /** LevelDB files here; in memory when absent. */
+  path?: string;
+  /** Where a failure of the stage itself (an InternalServerError) is reported. */
+  log?: (line: string) => void;
+  /** For the idempotency window of transactions. Default: the system clock. */
+  now?: () => number;
+}
+
 /**
- * DynamoDB on this machine: dynalite, in memory or in LevelDB files under `path`, listening on a
- * loopback port of its own. The front door authenticates and authorizes each call, then forwards the
- * request bytes unchanged, so dynalite answers exactly as it would an SDK.
+ * DynamoDB on this machine: dynalite, in memory or in LevelDB files under `path`, called in-process.
+ * It listens on no port: the front door, having authenticated and authorized a call, is the only
+ * way in. On top of dynalite: TransactWriteItems and TransactGetItems, table ARNs as table names,
+ * and DynamoDB's limits that dynalite does not check (32 levels of nested attributes, 4 KB
+ * expressions), checked before dynalite's recursive code sees the request.
  */
 export class DynaliteBackend {
   private constructor(
-    private readonly server: Server,
-    private readonly port: number,
+    private readonly engine: DynaliteEngine,
+    private readonly transactions: Transactions,
+    private readonly scope: TableScope,
+    private readonly log: (line: string) => void,
   ) {}
 
   /** @example const db = await DynaliteBackend.start({ path: '.local-stage/data/dynamodb' }) */
-  static async start(options: { path?: string } = {}): Promise<DynaliteBackend> {
-    // Tables are ACTIVE at once: provisioning need not poll DescribeTable.
-    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...options }) as Server;
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    return new DynaliteBackend(server, (server.address() as AddressInfo).port);
+  static async start(options: DynaliteBackendOptions = {}): Promise<DynaliteBackend> {
+    const engine = DynaliteEngine.open(options.path ? { path: options.path } : {});
+    await engine.run('ListTables', {}); // opens LevelDB now: a locked or unreadable folder fails the start
+    return new DynaliteBackend(
+      engine,
+      new Transactions({ engine, now: options.now }),
+      { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' },
+      options.log ?? ((line) => console.error(line)),
+    );
   }
 
-  /** Sends one DynamoDB JSON 1.0 call, as received, and returns dynalite's answer. */
-  forward(headers: Array<[string, string]>, body: Buffer): Promise<DynamoDbAnswer> {
-    const outgoing: Record<string, string> = {};
-    for (const [name, value] of headers) {
-      const key = name.toLowerCase();
-      if (key === 'connection' || key === 'transfer-encoding') continue;
-      outgoing[key] = outgoing[key] === undefined ? value : `${outgoing[key]},${value}`;
+  /**
+   * Runs one DynamoDB JSON 1.0 call (already authenticated and authorized) and answers as DynamoDB
+   * does. Never rejects: any failure is this call's error answer.
+   *
+   * @example await db.handle('GetItem', { TableName: 'users-local', Key: { id: { S: '42' } } })
+   */
+  async handle(operation: string, input: Record<string, unknown>): Promise<DynamoDbAnswer> {
+    try {
+      return answer(200, await this.output(operation, input));
+    } catch (error) {
+      const failure = error instanceof DynamoDbError ? error : internalServerError(error);
+      if (failure.status >= 500) {
+        this.log(
+          `dynamodb: ${operation} failed inside the stage: ${String((error as Error)?.stack ?? error)}`,
+        );
+      }
+      return answer(failure.status, failure.body());
     }
-    outgoing['content-length'] = String(body.length);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        { host: '127.0.0.1', port: this.port, method: 'POST', path: '/', headers: outgoing },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({ statusCode: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
   }
 
-  /** Calls dynalite directly, for provisioning tables (no signature: dynalite only checks one is present). */
+  /** Calls DynamoDB directly, for provisioning tables. */
   async call(
     operation: string,
     input: unknown,
   ): Promise<{ statusCode: number; output: Record<string, unknown> }> {
-    const answer = await this.forward(
-      [
-        ['content-type', 'application/x-amz-json-1.0'],
-        ['x-amz-target', `DynamoDB_20120810.${operation}`],
-        ['x-amz-date', formatAmzDate(new Date())],
-        [
-          'authorization',
-          'AWS4-HMAC-SHA256 Credential=local/19700101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
-        ],
-      ],
-      Buffer.from(JSON.stringify(input)),
-    );
-    return { statusCode: answer.statusCode, output: JSON.parse(answer.body.toString('utf8') || '{}') };
+    const { statusCode, body } = await this.handle(operation, input as Record<string, unknown>);
+    return { statusCode, output: JSON.parse(body.toString('utf8')) };
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.engine.close();
   }
+
+  private async output(operation: string, given: Record<string, unknown>): Promise<Record<string, unknown>> {
+    assertNestingWithinLimits(given);
+    assertExpressionsWithinLimits(given);
+    const { input, renameOutput } = withTableNames(given, this.scope);
+    if (operation === 'TransactWriteItems') return this.transactions.write(input);
+    if (operation === 'TransactGetItems') return this.transactions.get(input);
+    const output = await this.engine.run(operation, input);
+    if (operation === 'CreateTable') await this.untilActive(String(input.TableName));
+    return renameOutput(output);
+  }
+
+  /** dynalite makes a new table ACTIVE on its next timer tick; answer once it is, as if at once. */
+  private async untilActive(tableName: string): Promise<void> {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      if (
+        await this.engine.table(tableName).then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+}
+
+function answer(statusCode: number, output: unknown): DynamoDbAnswer {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/x-amz-json-1.0' },
+    body: Buffer.from(JSON.stringify(output)),
+  };
 }

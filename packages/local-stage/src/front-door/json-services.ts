@@ -59,7 +59,7 @@ export async function handleJsonService(
       });
       return jsonAnswer(output, contentType);
     }
-    const answer = await deps.dynamodb.forward(request.headers, request.body);
+    const answer = await deps.dynamodb.handle(operation, input);
     return { statusCode: answer.statusCode, headers: { 'Content-Type': contentType }, body: answer.body };
   } catch (error) {
     if (error instanceof AwsError) return jsonErrorAnswer(error, contentType);
