@@ -1,8 +1,8 @@
 import {
-  DeleteCommand,
   GetCommand,
   type NativeAttributeValue,
-  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { toUser, type User } from './user';
@@ -12,7 +12,7 @@ type Item = Record<string, NativeAttributeValue>;
 /** The commands the store sends; a DynamoDBDocumentClient satisfies this, and so does a test's fake. */
 export interface UsersDocumentClient {
   send(
-    command: GetCommand | PutCommand | UpdateCommand | DeleteCommand,
+    command: GetCommand | UpdateCommand | TransactWriteCommand,
   ): Promise<{ Item?: Item; Attributes?: Item }>;
 }
 
@@ -23,30 +23,34 @@ export interface EmailClaim {
   claimedAt: string;
 }
 
-/** What `updateUser` changes; `email` only when it changes. */
+/** What `updateUser` and `changeEmail` change. */
 export interface UserChanges {
   name?: string;
-  email?: string;
   updatedAt: string;
 }
 
+/** Why a transaction of the store did not happen: nothing was written. */
+export type Refusal = 'email-taken' | 'user-changed';
+
 /**
- * Users and their email claims in DynamoDB. Every write is conditional, and each method reports a
- * failed condition as a value (`false` / `undefined`) so the domain decides what it means.
+ * Users and their email claims in DynamoDB. A user and the claim of its email are written together,
+ * in one transaction (TransactWriteItems), so neither ever exists without the other, whatever
+ * interrupts the caller. A write whose conditions fail writes nothing and reports why as a value.
  */
 export interface UsersStore {
   getUser(id: string): Promise<User | undefined>;
-  /** Writes a new user; rejects if the id exists (a UUID collision: never in practice). */
-  putNewUser(user: User): Promise<void>;
-  /** Applies `changes` if the user exists (and still has `expectedEmail`, when given); else `undefined`. */
-  updateUser(id: string, changes: UserChanges, expectedEmail?: string): Promise<User | undefined>;
-  /** Deletes the user and returns it; `undefined` if there was none. */
-  deleteUser(id: string): Promise<User | undefined>;
   getEmailClaim(email: string): Promise<EmailClaim | undefined>;
-  /** Takes `claim.email` if it is free (or still held by `replacing`); `false` if someone holds it. */
-  claimEmail(claim: EmailClaim, replacing?: EmailClaim): Promise<boolean>;
-  /** Frees `email` if `userId` holds it; a claim held by anyone else is left alone. */
-  releaseEmail(email: string, userId: string): Promise<void>;
+  /** Writes `user` and claims its email; 'email-taken' if the email is claimed. */
+  createUser(user: User, claimedAt: string): Promise<'created' | 'email-taken'>;
+  /** Applies `changes` if the user exists, leaving its email alone; `undefined` if it does not. */
+  updateUser(id: string, changes: UserChanges): Promise<User | undefined>;
+  /**
+   * Moves `user` (as read) to `email`: the user row, the new claim and the old claim's release in one
+   * transaction. 'user-changed' if the user is gone or no longer has `user.email`.
+   */
+  changeEmail(user: User, email: string, changes: UserChanges): Promise<'changed' | Refusal>;
+  /** Deletes `user` (as read) and frees its email together; 'user-changed' if it is gone or moved. */
+  deleteUser(user: User): Promise<'deleted' | 'user-changed'>;
 }
 
 export interface UsersStoreOptions {
@@ -59,7 +63,9 @@ export interface UsersStoreOptions {
 
 /**
  * The DynamoDB implementation of UsersStore. Reads are strongly consistent so a read right after a
- * write sees it (DynamoDB's default GetItem is eventually consistent and may not).
+ * write sees it (DynamoDB's default GetItem is eventually consistent and may not). What it sends,
+ * and so what its role needs: GetItem, UpdateItem and TransactWriteItems, whose Put, Update and
+ * Delete members IAM authorizes as PutItem, UpdateItem and DeleteItem on their tables.
  *
  * @example
  * const store = createUsersStore({ documentClient, usersTable: 'users-dev', emailsTable: 'users-emails-dev' });
@@ -70,6 +76,19 @@ export function createUsersStore({
   usersTable,
   emailsTable,
 }: UsersStoreOptions): UsersStore {
+  const claimPut = (claim: EmailClaim) => ({
+    Put: { TableName: emailsTable, Item: { ...claim }, ConditionExpression: 'attribute_not_exists(email)' },
+  });
+  // Frees an email this user holds; an absent claim is no obstacle, someone else's claim is.
+  const claimRelease = (email: string, userId: string) => ({
+    Delete: {
+      TableName: emailsTable,
+      Key: { email },
+      ConditionExpression: 'attribute_not_exists(email) OR userId = :userId',
+      ExpressionAttributeValues: { ':userId': userId },
+    },
+  });
+
   return {
     async getUser(id) {
       const { Item } = await db.send(
@@ -77,28 +96,6 @@ export function createUsersStore({
       );
       return Item && toUser(Item);
     },
-    async putNewUser(user) {
-      await db.send(new PutCommand({ TableName: usersTable, Item: { ...user }, ...ifAbsent('id') }));
-    },
-    updateUser: (id, changes, expectedEmail) =>
-      unlessConditionFails(async () => {
-        const { Attributes } = await db.send(
-          new UpdateCommand(updateInput(usersTable, id, changes, expectedEmail)),
-        );
-        return Attributes && toUser(Attributes);
-      }, undefined),
-    deleteUser: (id) =>
-      unlessConditionFails(async () => {
-        const { Attributes } = await db.send(
-          new DeleteCommand({
-            TableName: usersTable,
-            Key: { id },
-            ReturnValues: 'ALL_OLD',
-            ...ifPresent('id'),
-          }),
-        );
-        return Attributes && toUser(Attributes);
-      }, undefined),
     async getEmailClaim(email) {
       const { Item } = await db.send(
         new GetCommand({ TableName: emailsTable, Key: { email }, ConsistentRead: true }),
@@ -107,43 +104,74 @@ export function createUsersStore({
         Item && { email: String(Item.email), userId: String(Item.userId), claimedAt: String(Item.claimedAt) }
       );
     },
-    claimEmail: (claim, replacing) =>
-      unlessConditionFails(async () => {
-        await db.send(
-          new PutCommand({ TableName: emailsTable, Item: { ...claim }, ...claimCondition(replacing) }),
+    createUser: (user, claimedAt) =>
+      transact(db, {
+        TransactItems: [
+          {
+            Put: {
+              TableName: usersTable,
+              Item: { ...user },
+              ConditionExpression: 'attribute_not_exists(id)',
+            },
+          },
+          claimPut({ email: user.email, userId: user.id, claimedAt }),
+        ],
+      }).then((failed) => {
+        if (failed.length === 0) return 'created';
+        if (failed.includes(1)) return 'email-taken';
+        throw new Error(`User id ${user.id} exists already`);
+      }),
+    updateUser: async (id, changes) => {
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({ ...updateInput(usersTable, id, changes), ReturnValues: 'ALL_NEW' }),
         );
-        return true;
-      }, false),
-    releaseEmail: (email, userId) =>
-      unlessConditionFails(async () => {
-        await db.send(
-          new DeleteCommand({
-            TableName: emailsTable,
-            Key: { email },
-            ConditionExpression: 'userId = :userId',
-            ExpressionAttributeValues: { ':userId': userId },
-          }),
-        );
-      }, undefined),
+        return Attributes && toUser(Attributes);
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
+        throw error;
+      }
+    },
+    changeEmail: async (user, email, changes) => {
+      const moved = updateInput(usersTable, user.id, { ...changes, email }, user.email);
+      const failed = await transact(db, {
+        TransactItems: [
+          { Update: moved },
+          claimPut({ email, userId: user.id, claimedAt: changes.updatedAt }),
+          claimRelease(user.email, user.id),
+        ],
+      });
+      if (failed.length === 0) return 'changed';
+      return failed.includes(0) ? 'user-changed' : 'email-taken';
+    },
+    deleteUser: async (user) => {
+      const failed = await transact(db, {
+        TransactItems: [
+          {
+            Delete: {
+              TableName: usersTable,
+              Key: { id: user.id },
+              ConditionExpression: '#email = :email',
+              ExpressionAttributeNames: { '#email': 'email' },
+              ExpressionAttributeValues: { ':email': user.email },
+            },
+          },
+          claimRelease(user.email, user.id),
+        ],
+      });
+      return failed.length === 0 ? 'deleted' : 'user-changed';
+    },
   };
 }
 
-const ifAbsent = (key: string) => ({ ConditionExpression: `attribute_not_exists(${key})` });
-const ifPresent = (key: string) => ({ ConditionExpression: `attribute_exists(${key})` });
-
-// A free email has no row; a stale claim is replaced only if it is still exactly the one that was
-// judged stale, so two writers cannot both take it over.
-function claimCondition(replacing: EmailClaim | undefined) {
-  if (!replacing) return ifAbsent('email');
-  return {
-    ConditionExpression: 'userId = :staleUserId AND claimedAt = :staleClaimedAt',
-    ExpressionAttributeValues: { ':staleUserId': replacing.userId, ':staleClaimedAt': replacing.claimedAt },
-  };
-}
-
-// `name` is a DynamoDB reserved word, hence the #field placeholders. Naming the expected email in
-// the condition makes a concurrent email change fail this update instead of being overwritten.
-function updateInput(TableName: string, id: string, changes: UserChanges, expectedEmail?: string) {
+// `name` and `email` are DynamoDB reserved words, hence the #field placeholders. Naming the expected
+// email in the condition makes a concurrent email change fail this update instead of being overwritten.
+function updateInput(
+  TableName: string,
+  id: string,
+  changes: UserChanges & { email?: string },
+  expectedEmail?: string,
+) {
   const names: Record<string, string> = {};
   const values: Record<string, NativeAttributeValue> = {};
   const assignments: string[] = [];
@@ -166,20 +194,32 @@ function updateInput(TableName: string, id: string, changes: UserChanges, expect
     ConditionExpression: condition,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
-    ReturnValues: 'ALL_NEW' as const,
   };
 }
 
 /**
- * Runs a conditional write; DynamoDB rejects a failed condition with ConditionalCheckFailedException,
- * which becomes `onConditionFailed`. The SDK names its exceptions, so the name is compared (fakes can
- * throw plain errors).
+ * Runs one TransactWriteItems. Resolves to the positions of the members whose condition failed
+ * (empty: everything was written); DynamoDB reports them as `ConditionalCheckFailed` cancellation
+ * reasons of a TransactionCanceledException. Any other failure rejects: nothing was written.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
  */
-async function unlessConditionFails<T>(write: () => Promise<T>, onConditionFailed: T): Promise<T> {
+async function transact(db: UsersDocumentClient, input: TransactWriteCommandInput): Promise<number[]> {
   try {
-    return await write();
+    await db.send(new TransactWriteCommand(input));
+    return [];
   } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return onConditionFailed;
-    throw error;
+    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+    if (!(error instanceof Error) || error.name !== 'TransactionCanceledException' || !reasons) throw error;
+    const failed = reasons.flatMap((reason, index) =>
+      reason.Code === 'ConditionalCheckFailed' ? [index] : [],
+    );
+    // Another code (a TransactionConflict, a ValidationError) is no answer about the data: rethrow it.
+    if (
+      failed.length === 0 ||
+      reasons.some((reason) => !['None', 'ConditionalCheckFailed'].includes(reason.Code ?? ''))
+    ) {
+      throw error;
+    }
+    return failed;
   }
 }

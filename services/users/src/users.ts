@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, createJsonLogger, type Logger, NotFoundError } from '@internal-apis/lambda-http';
+import { ConflictError, NotFoundError } from '@internal-apis/lambda-http';
 import { isUserId, type NewUser, type User, type UserPatch } from './user';
-import type { EmailClaim, UsersStore } from './users-store';
+import type { UsersStore } from './users-store';
 
 /**
  * The users domain. Inputs are already parsed by the schemas in `./user` (emails lower-cased).
@@ -21,22 +21,16 @@ export interface UsersOptions {
   now?: () => Date;
   /** Default: `crypto.randomUUID`. */
   newId?: () => string;
-  /** Where a claim that could not be released is reported. Default: JSON lines on stdout. */
-  log?: Logger;
 }
 
-/**
- * A claim older than this whose user does not hold the email is abandoned: its writer crashed
- * between its two writes. Far above the 10 s function timeout and API Gateway's 29 s limit, so the
- * writer that made it can no longer be running.
- */
-export const ABANDONED_CLAIM_MS = 5 * 60 * 1000;
+/** A delete or email change that lost a race with another one is tried again this often. */
+const ATTEMPTS = 3;
 
 /**
- * Creates the users domain. Email uniqueness rests on the emails table: an email is claimed with a
- * conditional PutItem (`attribute_not_exists(email)`) BEFORE the user is written, so two concurrent
- * requests for one email cannot both succeed (no read-then-write race). DynamoDB transactions would
- * do it in one call, but the local stage's DynamoDB (dynalite) has no TransactWriteItems.
+ * Creates the users domain. Email uniqueness rests on the emails table (one row per email in use):
+ * a user and the claim of its email are written in one DynamoDB transaction, each only if absent,
+ * so two concurrent creates of one email cannot both succeed, and no interruption (a crash, a
+ * timeout, a stopped stage) can leave a claim without its user or a user without its claim.
  *
  * @example
  * const users = createUsers({ store: createUsersStore({ documentClient, usersTable, emailsTable }) });
@@ -46,8 +40,6 @@ export function createUsers(options: UsersOptions): Users {
   const { store } = options;
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? randomUUID;
-  const log = options.log ?? createJsonLogger();
-  const claims = emailClaims(store, now, log);
 
   async function get(id: string): Promise<User> {
     // A malformed id names no user; checking first also keeps oversized keys away from DynamoDB.
@@ -61,8 +53,7 @@ export function createUsers(options: UsersOptions): Users {
     async create(input) {
       const timestamp = now().toISOString();
       const user: User = { id: newId(), ...input, createdAt: timestamp, updatedAt: timestamp };
-      await claims.claim(user.email, user.id);
-      await claims.releasingOnFailure(user.email, user.id, () => store.putNewUser(user));
+      if ((await store.createUser(user, timestamp)) === 'email-taken') throw emailTaken(user.email);
       return user;
     },
     async findByEmail(email) {
@@ -74,39 +65,34 @@ export function createUsers(options: UsersOptions): Users {
       return user;
     },
     async update(id, patch) {
-      const current = await get(id);
       const updatedAt = now().toISOString();
-      if (patch.email === undefined || patch.email === current.email) {
-        const updated = await store.updateUser(id, { name: patch.name, updatedAt });
-        if (!updated) throw userNotFound(id);
-        return updated;
+      for (let attempt = 1; ; attempt += 1) {
+        const current = await get(id);
+        if (patch.email === undefined || patch.email === current.email) {
+          const updated = await store.updateUser(id, { name: patch.name, updatedAt });
+          if (!updated) throw userNotFound(id);
+          return updated;
+        }
+        const outcome = await store.changeEmail(current, patch.email, { name: patch.name, updatedAt });
+        if (outcome === 'email-taken') throw emailTaken(patch.email);
+        if (outcome === 'changed')
+          return (await store.getUser(id)) ?? { ...current, ...defined(patch), updatedAt };
+        // The user was deleted or moved meanwhile: read it again.
+        if (attempt === ATTEMPTS) throw new ConflictError(`User ${id} was modified concurrently; retry`);
       }
-      return changeEmail(current, { email: patch.email, name: patch.name, updatedAt });
     },
     async delete(id) {
-      const removed = isUserId(id) ? await store.deleteUser(id) : undefined;
-      if (!removed) throw userNotFound(id);
-      await claims.release(removed.email, id);
+      for (let attempt = 1; ; attempt += 1) {
+        const current = await get(id);
+        if ((await store.deleteUser(current)) === 'deleted') return;
+        if (attempt === ATTEMPTS) throw new ConflictError(`User ${id} was modified concurrently; retry`);
+      }
     },
   };
+}
 
-  // Claim the new address, move the user to it only if its email is still the one read, then free
-  // the old address. A failure at any step leaves at most a claim the user does not hold.
-  async function changeEmail(current: User, changes: { email: string; name?: string; updatedAt: string }) {
-    await claims.claim(changes.email, current.id);
-    const updated = await claims.releasingOnFailure(changes.email, current.id, () =>
-      store.updateUser(current.id, changes, current.email),
-    );
-    if (!updated) {
-      await claims.release(changes.email, current.id);
-      if (await store.getUser(current.id)) {
-        throw new ConflictError(`User ${current.id} was modified concurrently; retry`);
-      }
-      throw userNotFound(current.id);
-    }
-    await claims.release(current.email, current.id);
-    return updated;
-  }
+function defined<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 // A malformed id is not echoed back: it may be arbitrarily long, and it names no user anyway.
@@ -118,43 +104,4 @@ function emailTaken(email: string): ConflictError {
   return new ConflictError(`Email ${email} is already registered`, {
     fields: [{ path: 'email', message: 'Email is already registered' }],
   });
-}
-
-/** Claiming and releasing emails in the claims table, with recovery of abandoned claims. */
-function emailClaims(store: UsersStore, now: () => Date, log: Logger) {
-  async function isAbandoned(claim: EmailClaim): Promise<boolean> {
-    if (now().getTime() - Date.parse(claim.claimedAt) < ABANDONED_CLAIM_MS) return false;
-    const holder = await store.getUser(claim.userId);
-    return holder?.email !== claim.email;
-  }
-
-  async function release(email: string, userId: string): Promise<void> {
-    try {
-      await store.releaseEmail(email, userId);
-    } catch (error) {
-      // Not fatal: the user does not hold this email, so a later claim recovers it once abandoned.
-      log.error('email claim not released', { userId, error });
-    }
-  }
-
-  return {
-    release,
-    async claim(email: string, userId: string): Promise<void> {
-      const claim = { email, userId, claimedAt: now().toISOString() };
-      if (await store.claimEmail(claim)) return;
-      const held = await store.getEmailClaim(email);
-      if (held?.userId === userId) return;
-      if (held === undefined && (await store.claimEmail(claim))) return;
-      if (held && (await isAbandoned(held)) && (await store.claimEmail(claim, held))) return;
-      throw emailTaken(email);
-    },
-    async releasingOnFailure<T>(email: string, userId: string, write: () => Promise<T>): Promise<T> {
-      try {
-        return await write();
-      } catch (error) {
-        await release(email, userId);
-        throw error;
-      }
-    },
-  };
 }

@@ -4,77 +4,103 @@ import type { EmailClaim, UserChanges, UsersStore } from '../../src/users-store'
 type StoreMethod = keyof UsersStore;
 
 /**
- * An in-memory UsersStore with the semantics of the DynamoDB one: each call is atomic and every
- * write is conditional the same way. `failNext` makes one call of a method reject.
+ * An in-memory UsersStore with the semantics of the DynamoDB one: each call is atomic, and a user
+ * and its email claim are written together with the same conditions. `failNext` makes one call of a
+ * method reject, having written nothing, as a failed DynamoDB call does.
  */
 export class InMemoryUsersStore implements UsersStore {
   readonly users = new Map<string, User>();
   readonly claims = new Map<string, EmailClaim>();
   readonly calls: StoreMethod[] = [];
-  private readonly failures = new Map<StoreMethod, Error>();
+  private readonly failures = new Map<StoreMethod, { error: Error; afterWriting: boolean }>();
 
-  failNext(method: StoreMethod, error = new Error(`${method} failed`)): void {
-    this.failures.set(method, error);
+  /**
+   * Makes the next call of `method` reject: before it writes anything, or, `afterWriting`, once its
+   * write is done (the answer is lost, as when the caller is killed while DynamoDB answers).
+   */
+  failNext(
+    method: StoreMethod,
+    error = new Error(`${method} failed`),
+    options = { afterWriting: false },
+  ): void {
+    this.failures.set(method, { error, afterWriting: options.afterWriting });
   }
 
-  async getUser(id: string) {
-    this.enter('getUser');
-    const user = this.users.get(id);
-    return user && { ...user };
+  getUser(id: string) {
+    return this.call('getUser', () => {
+      const user = this.users.get(id);
+      return user && { ...user };
+    });
   }
 
-  async putNewUser(user: User) {
-    this.enter('putNewUser');
-    if (this.users.has(user.id)) throw conditionFailed();
-    this.users.set(user.id, { ...user });
+  getEmailClaim(email: string) {
+    return this.call('getEmailClaim', () => {
+      const claim = this.claims.get(email);
+      return claim && { ...claim };
+    });
   }
 
-  async updateUser(id: string, changes: UserChanges, expectedEmail?: string) {
-    this.enter('updateUser');
-    const user = this.users.get(id);
-    if (!user || (expectedEmail !== undefined && user.email !== expectedEmail)) return undefined;
-    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-    const updated = { ...user, ...defined };
-    this.users.set(id, updated);
-    return { ...updated };
+  createUser(user: User, claimedAt: string) {
+    return this.call('createUser', () => {
+      if (this.claims.has(user.email)) return 'email-taken' as const;
+      if (this.users.has(user.id)) throw new Error(`User id ${user.id} exists already`);
+      this.users.set(user.id, { ...user });
+      this.claims.set(user.email, { email: user.email, userId: user.id, claimedAt });
+      return 'created' as const;
+    });
   }
 
-  async deleteUser(id: string) {
-    this.enter('deleteUser');
-    const user = this.users.get(id);
-    this.users.delete(id);
-    return user;
+  updateUser(id: string, changes: UserChanges) {
+    return this.call('updateUser', () => {
+      const user = this.users.get(id);
+      if (!user) return undefined;
+      const updated = { ...user, ...defined(changes) };
+      this.users.set(id, updated);
+      return { ...updated };
+    });
   }
 
-  async getEmailClaim(email: string) {
-    this.enter('getEmailClaim');
+  changeEmail(user: User, email: string, changes: UserChanges) {
+    return this.call('changeEmail', () => {
+      if (this.users.get(user.id)?.email !== user.email) return 'user-changed' as const;
+      if (this.claims.has(email)) return 'email-taken' as const;
+      if (this.heldByOther(user.email, user.id)) return 'email-taken' as const;
+      this.users.set(user.id, { ...(this.users.get(user.id) as User), ...defined(changes), email });
+      this.claims.set(email, { email, userId: user.id, claimedAt: changes.updatedAt });
+      this.claims.delete(user.email);
+      return 'changed' as const;
+    });
+  }
+
+  deleteUser(user: User) {
+    return this.call('deleteUser', () => {
+      if (this.users.get(user.id)?.email !== user.email || this.heldByOther(user.email, user.id)) {
+        return 'user-changed' as const;
+      }
+      this.users.delete(user.id);
+      this.claims.delete(user.email);
+      return 'deleted' as const;
+    });
+  }
+
+  private heldByOther(email: string, userId: string): boolean {
     const claim = this.claims.get(email);
-    return claim && { ...claim };
+    return claim !== undefined && claim.userId !== userId;
   }
 
-  async claimEmail(claim: EmailClaim, replacing?: EmailClaim) {
-    this.enter('claimEmail');
-    const held = this.claims.get(claim.email);
-    const free = replacing
-      ? held?.userId === replacing.userId && held.claimedAt === replacing.claimedAt
-      : held === undefined;
-    if (free) this.claims.set(claim.email, { ...claim });
-    return free;
-  }
-
-  async releaseEmail(email: string, userId: string) {
-    this.enter('releaseEmail');
-    if (this.claims.get(email)?.userId === userId) this.claims.delete(email);
-  }
-
-  private enter(method: StoreMethod): void {
+  private async call<T>(method: StoreMethod, work: () => T): Promise<T> {
     this.calls.push(method);
     const failure = this.failures.get(method);
-    if (failure) {
-      this.failures.delete(method);
-      throw failure;
-    }
+    this.failures.delete(method);
+    if (failure && !failure.afterWriting) throw failure.error;
+    const result = work();
+    if (failure) throw failure.error;
+    return result;
   }
+}
+
+function defined<T extends object>(changes: T): Partial<T> {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** DynamoDB's answer to a failed ConditionExpression, as the SDK names it. */

@@ -7,7 +7,7 @@ import { clock, InMemoryUsersStore, sequentialIds } from './fakes';
 function setup() {
   const store = new InMemoryUsersStore();
   const logger = recordingLogger();
-  const users = createUsers({ store, now: clock().now, newId: sequentialIds(), log: logger });
+  const users = createUsers({ store, now: clock().now, newId: sequentialIds() });
   const routes = createUsersRoutes(users, { logger });
   return { store, routes, logLines: logger.lines };
 }

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createUsersStore, type UsersDocumentClient } from '../../src/users-store';
 import { conditionFailed } from './fakes';
 
@@ -33,6 +33,15 @@ const user = {
 };
 const claim = { email: 'ada@example.com', userId: user.id, claimedAt: '2025-01-01T00:00:00.000Z' };
 
+/** DynamoDB's answer to a transaction whose conditions failed, as the SDK names it. */
+function cancelled(...codes: string[]): Error {
+  const error = Object.assign(new Error(`Transaction cancelled [${codes.join(', ')}]`), {
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+  error.name = 'TransactionCanceledException';
+  return error;
+}
+
 describe('createUsersStore', () => {
   it('reads a user strongly consistently and returns only its public fields', async () => {
     const { sent, store } = recordingClient(() => ({ Item: { ...user, internal: 'x' } }));
@@ -46,105 +55,140 @@ describe('createUsersStore', () => {
     await expect(store.getUser(user.id)).resolves.toBeUndefined();
   });
 
-  it('writes a new user only if its id is free', async () => {
-    const { sent, store } = recordingClient();
-    await store.putNewUser(user);
-    expect(sent[0]).toBeInstanceOf(PutCommand);
-    expect(sent[0]?.input).toMatchObject({
-      TableName: 'users-test',
-      ConditionExpression: 'attribute_not_exists(id)',
-    });
-  });
-
-  it('claims a free email with attribute_not_exists, and reports a taken one as false', async () => {
-    const free = recordingClient();
-    await expect(free.store.claimEmail(claim)).resolves.toBe(true);
-    expect(free.sent[0]?.input).toEqual({
-      TableName: 'users-emails-test',
-      Item: claim,
-      ConditionExpression: 'attribute_not_exists(email)',
-    });
-    const taken = recordingClient(() => conditionFailed());
-    await expect(taken.store.claimEmail(claim)).resolves.toBe(false);
-  });
-
-  it('replaces an abandoned claim only if it is still exactly that claim', async () => {
-    const { sent, store } = recordingClient();
-    await store.claimEmail({ ...claim, userId: 'new' }, claim);
-    expect(sent[0]?.input).toMatchObject({
-      ConditionExpression: 'userId = :staleUserId AND claimedAt = :staleClaimedAt',
-      ExpressionAttributeValues: { ':staleUserId': claim.userId, ':staleClaimedAt': claim.claimedAt },
-    });
-  });
-
-  it('rethrows errors other than a failed condition', async () => {
-    const throttled = new Error('Rate exceeded');
-    throttled.name = 'ThrottlingException';
-    const { store } = recordingClient(() => throttled);
-    await expect(store.claimEmail(claim)).rejects.toBe(throttled);
-  });
-
-  it('updates with placeholders for reserved words, conditioned on the expected email', async () => {
-    const { sent, store } = recordingClient(() => ({ Attributes: { ...user, email: 'new@example.com' } }));
-    const updated = await store.updateUser(
-      user.id,
-      { email: 'new@example.com', updatedAt: 'now' },
-      user.email,
-    );
-    expect(updated?.email).toBe('new@example.com');
-    expect(sent[0]).toBeInstanceOf(UpdateCommand);
-    expect(sent[0]?.input).toEqual({
-      TableName: 'users-test',
-      Key: { id: user.id },
-      UpdateExpression: 'SET #email = :email, #updatedAt = :updatedAt',
-      ConditionExpression: '#email = :expectedEmail',
-      ExpressionAttributeNames: { '#email': 'email', '#updatedAt': 'updatedAt' },
-      ExpressionAttributeValues: {
-        ':email': 'new@example.com',
-        ':updatedAt': 'now',
-        ':expectedEmail': 'ada@example.com',
-      },
-      ReturnValues: 'ALL_NEW',
-    });
-  });
-
-  it('updates only an existing user when no email is expected, and skips undefined fields', async () => {
-    const { sent, store } = recordingClient(() => conditionFailed());
-    await expect(
-      store.updateUser(user.id, { name: 'A', email: undefined, updatedAt: 'now' }),
-    ).resolves.toBeUndefined();
-    expect(sent[0]?.input).toMatchObject({
-      UpdateExpression: 'SET #name = :name, #updatedAt = :updatedAt',
-      ConditionExpression: 'attribute_exists(id)',
-    });
-  });
-
-  it('deletes an existing user and returns it; undefined when there was none', async () => {
-    const found = recordingClient(() => ({ Attributes: user }));
-    await expect(found.store.deleteUser(user.id)).resolves.toEqual(user);
-    expect(found.sent[0]).toBeInstanceOf(DeleteCommand);
-    expect(found.sent[0]?.input).toMatchObject({
-      ReturnValues: 'ALL_OLD',
-      ConditionExpression: 'attribute_exists(id)',
-    });
-    const missing = recordingClient(() => conditionFailed());
-    await expect(missing.store.deleteUser(user.id)).resolves.toBeUndefined();
-  });
-
-  it("releases an email only if the user still holds it, ignoring someone else's claim", async () => {
-    const { sent, store } = recordingClient(() => conditionFailed());
-    await expect(store.releaseEmail(claim.email, user.id)).resolves.toBeUndefined();
-    expect(sent[0]?.input).toEqual({
-      TableName: 'users-emails-test',
-      Key: { email: claim.email },
-      ConditionExpression: 'userId = :userId',
-      ExpressionAttributeValues: { ':userId': user.id },
-    });
-  });
-
   it('reads an email claim strongly consistently', async () => {
     const { sent, store } = recordingClient(() => ({ Item: claim }));
     await expect(store.getEmailClaim(claim.email)).resolves.toEqual(claim);
     expect(sent[0]?.input).toMatchObject({ TableName: 'users-emails-test', ConsistentRead: true });
+  });
+
+  it('creates the user and its claim in one transaction, each only if absent', async () => {
+    const { sent, store } = recordingClient();
+    await expect(store.createUser(user, claim.claimedAt)).resolves.toBe('created');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toBeInstanceOf(TransactWriteCommand);
+    expect(sent[0]?.input).toEqual({
+      TransactItems: [
+        { Put: { TableName: 'users-test', Item: user, ConditionExpression: 'attribute_not_exists(id)' } },
+        {
+          Put: {
+            TableName: 'users-emails-test',
+            Item: claim,
+            ConditionExpression: 'attribute_not_exists(email)',
+          },
+        },
+      ],
+    });
+  });
+
+  it('reports a claimed email as email-taken', async () => {
+    const { store } = recordingClient(() => cancelled('None', 'ConditionalCheckFailed'));
+    await expect(store.createUser(user, claim.claimedAt)).resolves.toBe('email-taken');
+  });
+
+  it('rejects an id collision, and any other cancellation or failure, as an error', async () => {
+    await expect(
+      recordingClient(() => cancelled('ConditionalCheckFailed', 'None')).store.createUser(user, 'now'),
+    ).rejects.toThrow(`User id ${user.id} exists already`);
+    const conflict = cancelled('TransactionConflict', 'None');
+    await expect(recordingClient(() => conflict).store.createUser(user, 'now')).rejects.toBe(conflict);
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    await expect(recordingClient(() => throttled).store.createUser(user, 'now')).rejects.toBe(throttled);
+  });
+
+  it('updates the name with placeholders for reserved words, only if the user exists', async () => {
+    const { sent, store } = recordingClient(() => ({ Attributes: { ...user, name: 'A' } }));
+    await expect(store.updateUser(user.id, { name: 'A', updatedAt: 'now' })).resolves.toMatchObject({
+      name: 'A',
+    });
+    expect(sent[0]).toBeInstanceOf(UpdateCommand);
+    expect(sent[0]?.input).toEqual({
+      TableName: 'users-test',
+      Key: { id: user.id },
+      UpdateExpression: 'SET #name = :name, #updatedAt = :updatedAt',
+      ConditionExpression: 'attribute_exists(id)',
+      ExpressionAttributeNames: { '#name': 'name', '#updatedAt': 'updatedAt' },
+      ExpressionAttributeValues: { ':name': 'A', ':updatedAt': 'now' },
+      ReturnValues: 'ALL_NEW',
+    });
+    await expect(
+      recordingClient(() => conditionFailed()).store.updateUser(user.id, { updatedAt: 'now' }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('moves a user to a new email in one transaction: user (if still at the old email), new claim, old claim', async () => {
+    const { sent, store } = recordingClient();
+    await expect(store.changeEmail(user, 'new@example.com', { updatedAt: 'now' })).resolves.toBe('changed');
+    expect(sent[0]?.input).toEqual({
+      TransactItems: [
+        {
+          Update: {
+            TableName: 'users-test',
+            Key: { id: user.id },
+            UpdateExpression: 'SET #updatedAt = :updatedAt, #email = :email',
+            ConditionExpression: '#email = :expectedEmail',
+            ExpressionAttributeNames: { '#updatedAt': 'updatedAt', '#email': 'email' },
+            ExpressionAttributeValues: {
+              ':updatedAt': 'now',
+              ':email': 'new@example.com',
+              ':expectedEmail': user.email,
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: 'users-emails-test',
+            Item: { email: 'new@example.com', userId: user.id, claimedAt: 'now' },
+            ConditionExpression: 'attribute_not_exists(email)',
+          },
+        },
+        {
+          Delete: {
+            TableName: 'users-emails-test',
+            Key: { email: user.email },
+            ConditionExpression: 'attribute_not_exists(email) OR userId = :userId',
+            ExpressionAttributeValues: { ':userId': user.id },
+          },
+        },
+      ],
+    });
+  });
+
+  it('tells a user that changed from an email that is taken', async () => {
+    const changed = recordingClient(() => cancelled('ConditionalCheckFailed', 'None', 'None'));
+    await expect(changed.store.changeEmail(user, 'x@example.com', { updatedAt: 'now' })).resolves.toBe(
+      'user-changed',
+    );
+    const taken = recordingClient(() => cancelled('None', 'ConditionalCheckFailed', 'None'));
+    await expect(taken.store.changeEmail(user, 'x@example.com', { updatedAt: 'now' })).resolves.toBe(
+      'email-taken',
+    );
+  });
+
+  it('deletes the user (if still at its email) and frees the email in one transaction', async () => {
+    const { sent, store } = recordingClient();
+    await expect(store.deleteUser(user)).resolves.toBe('deleted');
+    expect(sent[0]?.input).toEqual({
+      TransactItems: [
+        {
+          Delete: {
+            TableName: 'users-test',
+            Key: { id: user.id },
+            ConditionExpression: '#email = :email',
+            ExpressionAttributeNames: { '#email': 'email' },
+            ExpressionAttributeValues: { ':email': user.email },
+          },
+        },
+        {
+          Delete: {
+            TableName: 'users-emails-test',
+            Key: { email: user.email },
+            ConditionExpression: 'attribute_not_exists(email) OR userId = :userId',
+            ExpressionAttributeValues: { ':userId': user.id },
+          },
+        },
+      ],
+    });
+    const gone = recordingClient(() => cancelled('ConditionalCheckFailed', 'None'));
+    await expect(gone.store.deleteUser(user)).resolves.toBe('user-changed');
   });
 });

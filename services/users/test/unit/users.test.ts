@@ -1,18 +1,13 @@
-import { ConflictError, createJsonLogger, HttpError, NotFoundError } from '@internal-apis/lambda-http';
-import { ABANDONED_CLAIM_MS, createUsers } from '../../src/users';
+import { ConflictError, HttpError, NotFoundError } from '@internal-apis/lambda-http';
+import { createUsers } from '../../src/users';
+import type { UsersStore } from '../../src/users-store';
 import { clock, InMemoryUsersStore, sequentialIds } from './fakes';
 
 function setup() {
   const store = new InMemoryUsersStore();
   const time = clock();
-  const logLines: string[] = [];
-  const users = createUsers({
-    store,
-    now: time.now,
-    newId: sequentialIds(),
-    log: createJsonLogger({ write: (line) => logLines.push(line) }),
-  });
-  return { store, time, users, logLines };
+  const users = createUsers({ store, now: time.now, newId: sequentialIds() });
+  return { store, time, users };
 }
 
 const ada = { email: 'ada@example.com', name: 'Ada' };
@@ -27,8 +22,14 @@ async function rejection(promise: Promise<unknown>): Promise<HttpError> {
   throw new Error(`expected an HttpError, got ${String(error)}`);
 }
 
+/** Both tables agree: every claim names a user with that email, every user holds its claim. */
+function expectTablesAgree(store: InMemoryUsersStore): void {
+  for (const [email, claim] of store.claims) expect(store.users.get(claim.userId)?.email).toBe(email);
+  for (const user of store.users.values()) expect(store.claims.get(user.email)?.userId).toBe(user.id);
+}
+
 describe('users.create', () => {
-  it('stores the user with an id and timestamps, and claims its email', async () => {
+  it('stores the user with an id and timestamps, and claims its email, in one write', async () => {
     const { users, store } = setup();
     const user = await users.create(ada);
     expect(user).toEqual({
@@ -38,13 +39,12 @@ describe('users.create', () => {
       updatedAt: '2025-01-01T00:00:00.000Z',
     });
     expect(store.users.get(user.id)).toEqual(user);
-    expect(store.claims.get(ada.email)?.userId).toBe(user.id);
-  });
-
-  it('claims the email before writing the user', async () => {
-    const { users, store } = setup();
-    await users.create(ada);
-    expect(store.calls.indexOf('claimEmail')).toBeLessThan(store.calls.indexOf('putNewUser'));
+    expect(store.claims.get(ada.email)).toEqual({
+      email: ada.email,
+      userId: user.id,
+      claimedAt: user.createdAt,
+    });
+    expect(store.calls).toEqual(['createUser']);
   });
 
   it('rejects a duplicate email with 409 naming the field, and writes nothing', async () => {
@@ -60,48 +60,17 @@ describe('users.create', () => {
   });
 
   it('lets exactly one of two concurrent creates with one email succeed', async () => {
-    const { users, store } = setup();
+    const { users } = setup();
     const results = await Promise.allSettled([users.create(ada), users.create({ ...ada, name: 'Twin' })]);
     expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect(store.users.size).toBe(1);
   });
 
-  it('releases the claim when the user write fails, so the email stays usable', async () => {
+  it('writes nothing when the write fails, so the email stays usable at once', async () => {
     const { users, store } = setup();
-    store.failNext('putNewUser', new Error('ProvisionedThroughputExceededException'));
-    await expect(users.create(ada)).rejects.toThrow('ProvisionedThroughputExceededException');
-    expect(store.claims.size).toBe(0);
+    store.failNext('createUser');
+    await expect(users.create(ada)).rejects.toThrow('createUser failed');
+    expect(store.users.size + store.claims.size).toBe(0);
     await expect(users.create(ada)).resolves.toMatchObject(ada);
-  });
-
-  it('takes over an abandoned claim (old, and its user does not hold the email)', async () => {
-    const { users, store, time } = setup();
-    store.claims.set(ada.email, {
-      email: ada.email,
-      userId: UNKNOWN_ID,
-      claimedAt: time.now().toISOString(),
-    });
-    time.advance(ABANDONED_CLAIM_MS);
-    const user = await users.create(ada);
-    expect(store.claims.get(ada.email)?.userId).toBe(user.id);
-  });
-
-  it('does not take over a recent claim: its writer may still be running', async () => {
-    const { users, store, time } = setup();
-    store.claims.set(ada.email, {
-      email: ada.email,
-      userId: UNKNOWN_ID,
-      claimedAt: time.now().toISOString(),
-    });
-    time.advance(ABANDONED_CLAIM_MS - 1);
-    expect((await rejection(users.create(ada))).statusCode).toBe(409);
-  });
-
-  it('never takes over an old claim whose user holds the email', async () => {
-    const { users, time } = setup();
-    await users.create(ada);
-    time.advance(ABANDONED_CLAIM_MS * 10);
-    expect((await rejection(users.create(ada))).statusCode).toBe(409);
   });
 });
 
@@ -138,7 +107,7 @@ describe('users.findByEmail', () => {
     expect((await rejection(users.findByEmail('nobody@example.com'))).statusCode).toBe(404);
   });
 
-  it('ignores a claim its user no longer holds', async () => {
+  it('ignores a claim its user does not hold (a row written before transactions)', async () => {
     const { users, store } = setup();
     const user = await users.create(ada);
     store.claims.set('old@example.com', { email: 'old@example.com', userId: user.id, claimedAt: 'x' });
@@ -158,12 +127,13 @@ describe('users.update', () => {
     });
   });
 
-  it('moves the email claim to the new address and frees the old one', async () => {
+  it('moves the user and its claim to the new address together, freeing the old one', async () => {
     const { users, store } = setup();
     const user = await users.create(ada);
     const updated = await users.update(user.id, { email: 'countess@example.com' });
-    expect(updated.email).toBe('countess@example.com');
+    expect(updated).toMatchObject({ id: user.id, email: 'countess@example.com', name: 'Ada' });
     expect([...store.claims.keys()]).toEqual(['countess@example.com']);
+    expectTablesAgree(store);
     await expect(users.create(ada)).resolves.toMatchObject(ada);
   });
 
@@ -174,38 +144,55 @@ describe('users.update', () => {
     expect((await rejection(users.update(second.id, { email: ada.email }))).statusCode).toBe(409);
     expect(store.users.get(second.id)).toEqual(second);
     expect(store.claims.get(ada.email)?.userId).toBe(first.id);
-    expect(store.claims.get('grace@example.com')?.userId).toBe(second.id);
+    expectTablesAgree(store);
   });
 
-  it('accepts the current email without claiming it again', async () => {
+  it('accepts the current email without moving anything', async () => {
     const { users, store } = setup();
     const user = await users.create(ada);
     await expect(users.update(user.id, { email: ada.email, name: 'A.' })).resolves.toMatchObject({
       name: 'A.',
     });
-    expect(store.calls.filter((call) => call === 'claimEmail')).toHaveLength(1);
+    expect(store.calls).not.toContain('changeEmail');
   });
 
-  it('releases the new claim when the user write fails', async () => {
+  it('reads the user again when its email changed meanwhile, and moves it from there', async () => {
     const { users, store } = setup();
     const user = await users.create(ada);
-    store.failNext('updateUser');
-    await expect(users.update(user.id, { email: 'new@example.com' })).rejects.toThrow('updateUser failed');
-    expect([...store.claims.keys()]).toEqual([ada.email]);
-  });
-
-  it('answers 409 and releases the new claim when the email changed concurrently', async () => {
-    const { users, store } = setup();
-    const user = await users.create(ada);
-    // Another request changes the email between this update's read and its conditional write.
-    const original = store.updateUser.bind(store);
-    store.updateUser = async (id, changes, expected) => {
-      store.users.set(id, { ...user, email: 'raced@example.com' });
-      return original(id, changes, expected);
+    // Another request moves the user between this update's read and its transaction, once.
+    const change = store.changeEmail.bind(store);
+    let raced = false;
+    store.changeEmail = async (...args: Parameters<UsersStore['changeEmail']>) => {
+      if (!raced) {
+        raced = true;
+        await change(user, 'raced@example.com', { updatedAt: user.updatedAt });
+      }
+      return change(...args);
     };
-    const error = await rejection(users.update(user.id, { email: 'new@example.com' }));
-    expect(error.statusCode).toBe(409);
-    expect(store.claims.has('new@example.com')).toBe(false);
+    await expect(users.update(user.id, { email: 'new@example.com' })).resolves.toMatchObject({
+      email: 'new@example.com',
+    });
+    expect([...store.claims.keys()]).toEqual(['new@example.com']);
+    expectTablesAgree(store);
+  });
+
+  it('answers 409 when the user keeps changing under it', async () => {
+    const { users, store } = setup();
+    const user = await users.create(ada);
+    store.changeEmail = async () => 'user-changed';
+    expect((await rejection(users.update(user.id, { email: 'new@example.com' }))).statusCode).toBe(409);
+  });
+
+  it('answers 404 when the user was deleted meanwhile', async () => {
+    const { users, store } = setup();
+    const user = await users.create(ada);
+    const change = store.changeEmail.bind(store);
+    store.changeEmail = async (...args: Parameters<UsersStore['changeEmail']>) => {
+      await users.delete(user.id);
+      return change(...args);
+    };
+    expect((await rejection(users.update(user.id, { email: 'new@example.com' }))).statusCode).toBe(404);
+    expect(store.claims.size).toBe(0);
   });
 
   it('rejects an unknown id with 404', async () => {
@@ -215,12 +202,13 @@ describe('users.update', () => {
 });
 
 describe('users.delete', () => {
-  it('deletes the user and frees its email', async () => {
+  it('deletes the user and frees its email together', async () => {
     const { users, store } = setup();
     const user = await users.create(ada);
     await users.delete(user.id);
     expect(store.users.size).toBe(0);
     expect(store.claims.size).toBe(0);
+    expect(store.calls).toEqual(['createUser', 'getUser', 'deleteUser']);
   });
 
   it('rejects an unknown or malformed id with 404', async () => {
@@ -229,16 +217,61 @@ describe('users.delete', () => {
     expect((await rejection(users.delete('not-a-uuid'))).statusCode).toBe(404);
   });
 
-  it('still succeeds when the claim cannot be released, and logs it without the email', async () => {
-    const { users, store, logLines } = setup();
+  it('deletes a user whose email changed between its read and its delete, with its new claim', async () => {
+    const { users, store } = setup();
     const user = await users.create(ada);
-    store.failNext('releaseEmail');
-    await expect(users.delete(user.id)).resolves.toBeUndefined();
-    expect(logLines).toHaveLength(1);
-    expect(JSON.parse(logLines[0] ?? '{}')).toMatchObject({
-      level: 'error',
-      message: 'email claim not released',
-    });
-    expect(logLines[0]).not.toContain(ada.email);
+    const remove = store.deleteUser.bind(store);
+    let raced = false;
+    store.deleteUser = async (seen) => {
+      if (!raced) {
+        raced = true;
+        await store.changeEmail(user, 'moved@example.com', { updatedAt: user.updatedAt });
+      }
+      return remove(seen);
+    };
+    await users.delete(user.id);
+    expect(store.users.size + store.claims.size).toBe(0);
+  });
+});
+
+describe('an interruption at any store call', () => {
+  // Each operation, failed at each of its store calls in turn (the call rejects having written
+  // nothing, as a DynamoDB call cut short does), leaves both tables agreeing and the email usable.
+  const operations = {
+    create: async (users: ReturnType<typeof createUsers>) => {
+      await users.create({ email: 'new@example.com', name: 'New' });
+    },
+    'change email': async (users: ReturnType<typeof createUsers>, id: string) => {
+      await users.update(id, { email: 'new@example.com' });
+    },
+    delete: async (users: ReturnType<typeof createUsers>, id: string) => {
+      await users.delete(id);
+    },
+  };
+  const steps = {
+    create: ['createUser'],
+    'change email': ['getUser', 'changeEmail', 'getUser'],
+    delete: ['getUser', 'deleteUser'],
+  } as const;
+  const cases = Object.entries(steps).flatMap(([operation, methods]) =>
+    [...new Set(methods)].flatMap((method) =>
+      [false, true].map((afterWriting) => [operation, method, afterWriting ? 'after' : 'before'] as const),
+    ),
+  );
+
+  it.each(cases)('%s, interrupted at %s, %s it writes', async (operation, method, when) => {
+    const { users, store } = setup();
+    const existing = await users.create(ada);
+    store.failNext(method, undefined, { afterWriting: when === 'after' });
+
+    await operations[operation as keyof typeof operations](users, existing.id).catch(() => undefined);
+
+    expectTablesAgree(store);
+    // Whichever email is not in use can be taken at once.
+    for (const email of ['new@example.com', ada.email]) {
+      if (!store.claims.has(email))
+        await expect(users.create({ email, name: 'Next' })).resolves.toBeDefined();
+    }
+    expectTablesAgree(store);
   });
 });
