@@ -33,9 +33,15 @@ async function startStage(): Promise<LocalStage> {
   });
 }
 
+const listeningServers = () =>
+  process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
+let serversOpened: number;
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'users-interruptions-'));
+  const before = listeningServers();
   stage = await startStage();
+  serversOpened = listeningServers() - before;
 }, 120_000);
 
 afterAll(async () => {
@@ -108,6 +114,20 @@ async function heldOrFree(users: AxiosInstance, address: string): Promise<'held'
   expect((await users.post('/users', { email: address, name: 'Next owner' })).status).toBe(201);
   return 'free';
 }
+
+test('the stage listens on one port, its front door: DynamoDB has none of its own', async () => {
+  expect(serversOpened).toBe(1);
+  // Unsigned, DynamoDB at the front door is refused before it reaches the tables.
+  const unsigned = await fetch(stage.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.Scan' },
+    body: JSON.stringify({ TableName: 'users-local' }),
+  });
+  expect(unsigned.status).toBe(400);
+  expect(await unsigned.json()).toMatchObject({
+    __type: expect.stringContaining('MissingAuthenticationToken'),
+  });
+});
 
 describe('a users function interrupted at each DynamoDB call', () => {
   const ways: Array<Pick<Interruption, 'when' | 'how'>> = [
