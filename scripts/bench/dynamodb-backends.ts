@@ -5,7 +5,8 @@
 // SDK client and calls for both: start to first answer, memory, PutItem/s, TransactWriteItems/s
 // (a user and its email claim), and how many of concurrent creates of one email win (must be 1).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -67,7 +68,8 @@ async function dynamoDbLocal(dir: string): Promise<Backend> {
       '-port',
       String(port),
     ],
-    { stdio: 'ignore' },
+    // Its working folder receives a metadata file: a temporary one, not the repository.
+    { stdio: 'ignore', cwd: mkdtempSync(join(tmpdir(), 'dynamodb-local-')) },
   );
   const client = new DynamoDBClient({
     region: 'us-east-1',

@@ -146,12 +146,9 @@ export class DynaliteEngine {
 
   /** The stored item under `key` (a key string from `keyOf`), if any. */
   async read(tableName: string, key: string): Promise<Item | undefined> {
-    try {
-      return await callback<Item>((cb) => this.store.getItemDb(tableName).get(key, cb));
-    } catch (error) {
-      if ((error as Error).name === 'NotFoundError') return undefined;
-      throw error;
-    }
+    return (
+      (await callback<Item | undefined>((cb) => this.store.getItemDb(tableName).get(key, cb))) ?? undefined
+    );
   }
 
   /**
@@ -296,10 +293,9 @@ function callback<T>(start: (cb: Callback<T>) => void): Promise<T> {
  * dynalite's answer to a bad request (it carries `statusCode` and the body DynamoDB sends) as a
  * DynamoDbError; anything else is the stage's own failure, an InternalServerError.
  */
-export function asDynamoDbError(error: unknown): DynamoDbError | Error {
+export function asDynamoDbError(error: unknown): DynamoDbError {
   if (error instanceof DynamoDbError) return error;
   const failure = error as Error & DynaliteFailure;
-  if (failure?.name === 'NotFoundError' && !failure.statusCode) return failure;
   if (!failure?.statusCode || !failure.body) return internalServerError(error);
   const [namespace, type] = splitType(failure.body.__type);
   const message = failure.body.message ?? failure.body.Message ?? '';
