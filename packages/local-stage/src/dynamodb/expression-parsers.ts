@@ -23,7 +23,8 @@ const PARSE_START = 'options = options !== void 0 ? options : {};\n';
  * dynalite ships with the memoization PEG.js's `cache: true` generates (packrat parsing: each rule
  * at each position is parsed once), and makes dynalite's validations use it. Same grammar, same
  * results: the grammar's actions only set first-error flags and resolve names, so running one
- * once instead of many times changes nothing. Idempotent.
+ * once instead of many times changes nothing; a syntax error stops at the same place, though its
+ * list of expected tokens may be shorter. Idempotent.
  *
  * @example useLinearTimeExpressionParsers(); // before the first DynamoDB call
  */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { idempotentParameterMismatch } from './dynamodb-errors';
 
 /**
@@ -65,7 +66,8 @@ export class IdempotencyTokens {
  */
 function fingerprintOf(request: Record<string, unknown>): string {
   const { ClientRequestToken: _token, ReturnConsumedCapacity: _capacity, ...rest } = request;
-  return canonicalJson(rest);
+  // A digest, so ten minutes of remembered tokens under load stay small.
+  return createHash('sha256').update(canonicalJson(rest)).digest('base64');
 }
 
 /** JSON with object keys sorted, so the order an SDK happens to send members in does not matter. */
