@@ -119,9 +119,9 @@ describe('the front door decides with identity policies and the API resource pol
         },
         ssm,
         dynamodb: {
-          forward: async (_headers: unknown, body: Buffer) => {
-            forwarded.push(body.toString());
-            return { statusCode: 200, body: Buffer.from('{}') };
+          handle: async (_operation: string, input: unknown) => {
+            forwarded.push(JSON.stringify(input));
+            return { statusCode: 200, headers: {}, body: Buffer.from('{}') };
           },
         } as unknown as DynaliteBackend,
       },
