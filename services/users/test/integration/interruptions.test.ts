@@ -21,6 +21,8 @@ const FIXTURE = resolve(__dirname, '../fixtures/interrupted-users');
 
 let dir: string;
 let stage: LocalStage;
+/** What the stage's functions logged: the fixture says where it stopped. */
+const logged: string[] = [];
 
 async function startStage(): Promise<LocalStage> {
   return LocalStage.start({
@@ -29,7 +31,7 @@ async function startStage(): Promise<LocalStage> {
     port: 0,
     persist: join(dir, 'data'),
     stateDir: join(dir, 'state'),
-    log: () => undefined,
+    log: (line) => logged.push(line),
   });
 }
 
@@ -156,6 +158,7 @@ describe('a users function interrupted at each DynamoDB call', () => {
     const answers = await Promise.all(
       cases.map(({ operation, call, when, how, user, target }) => {
         const request: InterruptedRequest = {
+          label: target,
           operation,
           email: operation === 'delete' ? (user?.email ?? '') : target,
           userId: user?.id,
@@ -168,7 +171,15 @@ describe('a users function interrupted at each DynamoDB call', () => {
     // Lambda reports the crash or the timeout; API Gateway answers 502.
     expect(answers.map(({ status }) => status)).toEqual(cases.map(() => 502));
     await expectTablesAgree();
+    // A function that timed out before reaching its stop (a very loaded machine) may have stopped
+    // anywhere: for it, only the tables' agreement and the emails' usability are asserted.
+    const stopped = (target: string) => logged.some((line) => line.endsWith(`stopping: ${target}`));
+    expect(cases.filter(({ target }) => stopped(target)).length).toBeGreaterThan(0);
     for (const { operation, call, when, user, target } of cases) {
+      if (!stopped(target)) {
+        for (const address of [target, user?.email ?? target]) await heldOrFree(users, address);
+        continue;
+      }
       const wrote = when === 'after' || call === 2;
       const label = `${operation} stopped ${when} call ${call}`;
       if (operation === 'create') {
