@@ -74,6 +74,20 @@ export class UnprocessableEntityError extends HttpError {
   }
 }
 
+/**
+ * 500 with a reason: this service cannot do its work as deployed, and the fault is its own
+ * configuration (its AWS credentials cannot be loaded, its role lacks a permission, a variable or a
+ * table is missing), not the request and not the service it calls. The message names the problem,
+ * so the answer is never an unexplained 500.
+ *
+ * @example throw new MisconfiguredServiceError('This service cannot load its AWS credentials', { fault: 'caller' });
+ */
+export class MisconfiguredServiceError extends HttpError {
+  constructor(message: string, details?: Details, options?: Options) {
+    super(500, message, details, options);
+  }
+}
+
 /** 502: an upstream service refused or failed. @example throw new BadGatewayError('users failed', { upstream }); */
 export class BadGatewayError extends HttpError {
   constructor(message: string, details?: Details, options?: Options) {

@@ -5,6 +5,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { HttpError } from './errors';
+import { remainingInvocationTimeMs, withinInvocation } from './invocation-time';
 import { childLogger, createJsonLogger, type Logger } from './logger';
 
 /** What a route returns; `body` is serialized as JSON, `undefined` sends an empty body. */
@@ -19,6 +20,12 @@ export interface RequestContext {
   requestId: string;
   caller: { userArn: string | null; caller: string | null };
   log: Logger;
+  /**
+   * Milliseconds before Lambda stops this invocation (`context.getRemainingTimeInMillis()`), undefined
+   * when the context has no clock. Clients created with lambda-http's `remainingInvocationTimeMs` read
+   * the same value themselves.
+   */
+  remainingTimeMs: () => number | undefined;
 }
 
 export type RouteHandler = (event: APIGatewayProxyEvent, ctx: RequestContext) => Promise<HttpResult>;
@@ -44,7 +51,10 @@ export function jsonHandler(
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const caller = callerOf(event);
     const log = childLogger(logger, { route, requestId });
-    const outcome = await run(handle, event, { requestId, caller, log });
+    // The route runs inside the invocation, so clients kept by the container see its remaining time.
+    const outcome = await withinInvocation(context, () =>
+      run(handle, event, { requestId, caller, log, remainingTimeMs: remainingInvocationTimeMs }),
+    );
     const fields = {
       route,
       requestId,

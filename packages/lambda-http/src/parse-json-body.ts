@@ -7,8 +7,9 @@ import { toFieldErrors } from './zod-fields';
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Reads and validates a JSON body: 415 for a non-JSON Content-Type, 413 over `maxBytes`,
- * 400 for a missing or malformed body, 400 `{message, fields}` when the schema rejects it.
+ * Reads and validates a JSON body: 415 for a non-JSON Content-Type, 413 over `maxBytes`, 400
+ * `{message, fields}` for a missing or malformed body or one the schema rejects. Every 400 names its
+ * fields; the path `''` is the body as a whole (a body that is missing, not JSON, or not an object).
  *
  * @example
  * const input = parseJsonBody(event, z.strictObject({ email: z.email(), name: z.string() }));
@@ -45,7 +46,7 @@ function headerValue(event: APIGatewayProxyEvent, name: string): string | undefi
 // API Gateway base64-encodes bodies of binary media types; the limit applies to the decoded bytes.
 function bodyText(event: APIGatewayProxyEvent, maxBytes: number): string {
   if (event.body === null || event.body === undefined || event.body === '') {
-    throw new BadRequestError('Request body is required');
+    throw new BadRequestError('Request body is required', { fields: [{ path: '', message: 'Required' }] });
   }
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (bytes.length > maxBytes) {
@@ -58,6 +59,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new BadRequestError('Request body is not valid JSON', undefined, { cause: error });
+    const fields = [{ path: '', message: 'Must be JSON' }];
+    throw new BadRequestError('Request body is not valid JSON', { fields }, { cause: error });
   }
 }

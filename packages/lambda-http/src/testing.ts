@@ -79,13 +79,19 @@ export function jsonPost(
 }
 
 /**
- * The Lambda context fields a handler reads.
+ * The Lambda context fields a handler reads. `remainingTimeMs` stands for Lambda's
+ * `getRemainingTimeInMillis()`; without it the invocation has no time limit.
  *
  * @example
  * await handler(proxyEvent(), lambdaContext(), () => undefined);
+ * const lateInTheInvocation = lambdaContext('lambda-request-2', { remainingTimeMs: () => 800 });
  */
-export function lambdaContext(awsRequestId = 'lambda-request-1'): Context {
-  return { awsRequestId } as Context;
+export function lambdaContext(
+  awsRequestId = 'lambda-request-1',
+  options: { remainingTimeMs?: () => number } = {},
+): Context {
+  const clock = options.remainingTimeMs ? { getRemainingTimeInMillis: options.remainingTimeMs } : {};
+  return { awsRequestId, ...clock } as Context;
 }
 
 /** A handler's answer with its JSON body parsed. */
@@ -105,10 +111,30 @@ export interface JsonResponse {
 export async function invoke(
   handler: APIGatewayProxyHandler,
   event: APIGatewayProxyEvent,
+  context: Context = lambdaContext(),
 ): Promise<JsonResponse> {
-  const result = await handler(event, lambdaContext(), () => undefined);
+  const result = await handler(event, context, () => undefined);
   if (!result) throw new Error('the handler returned nothing');
   return { statusCode: result.statusCode, headers: { ...result.headers }, body: JSON.parse(result.body) };
+}
+
+/**
+ * An error shaped as the AWS SDK v3 throws it: `name` is AWS's error code, `$metadata` carries the
+ * HTTP status and the request id, `$fault` says whose side failed.
+ *
+ * @example
+ * db.failure = awsSdkError('AccessDeniedException', { status: 400 });
+ */
+export function awsSdkError(
+  name: string,
+  options: { status?: number; fault?: 'client' | 'server'; message?: string } = {},
+): Error {
+  const status = options.status ?? 400;
+  return Object.assign(new Error(options.message ?? `${name} (from AWS)`), {
+    name,
+    $fault: options.fault ?? (status >= 500 ? 'server' : 'client'),
+    $metadata: { httpStatusCode: status, requestId: 'AWSREQUEST1', attempts: 1 },
+  });
 }
 
 /** A body `parseJsonBody` refuses whatever the route's schema, and the answer the route gives. */

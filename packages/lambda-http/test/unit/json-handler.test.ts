@@ -1,5 +1,13 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { BadGatewayError, type HttpResult, jsonHandler, NotFoundError, type RequestContext } from '../../src';
+import {
+  BadGatewayError,
+  type HttpResult,
+  jsonHandler,
+  MisconfiguredServiceError,
+  NotFoundError,
+  type RequestContext,
+  remainingInvocationTimeMs,
+} from '../../src';
 import { lambdaContext, proxyEvent, recordingLogger } from '../../src/testing';
 
 /** The request the route under test serves: `GET /users/42`, signed by TEST_IDENTITY. */
@@ -164,6 +172,82 @@ describe('jsonHandler', () => {
       throw 'a string';
     });
     expect(response.statusCode).toBe(500);
+  });
+
+  it('answers a MisconfiguredServiceError with a 500 that says what is wrong, logged at error level', async () => {
+    const { response, lines } = await invoke(async () => {
+      const cause = new Error('Unable to find environment variable credentials.');
+      throw new MisconfiguredServiceError(
+        'This service cannot load its AWS credentials',
+        { fault: 'caller' },
+        { cause },
+      );
+    });
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body)).toEqual({
+      message: 'This service cannot load its AWS credentials',
+      fault: 'caller',
+    });
+    expect(lines[0]).toMatchObject({
+      level: 'error',
+      errorType: 'MisconfiguredServiceError',
+      causeMessage: 'Unable to find environment variable credentials.',
+    });
+  });
+
+  it('lets the route, and the clients it calls, read the time the invocation has left', async () => {
+    const logger = recordingLogger();
+    let left = 7_000;
+    const seen: Array<number | undefined> = [];
+    const handler = jsonHandler(
+      'GET /users/{id}',
+      async (_event, ctx) => {
+        seen.push(ctx.remainingTimeMs());
+        left -= 2_500;
+        // A client kept by the container, called deep inside the route, after an await.
+        await Promise.resolve();
+        seen.push(remainingInvocationTimeMs());
+        return { statusCode: 200 };
+      },
+      { logger },
+    );
+
+    await handler(
+      getUser42(),
+      lambdaContext('lambda-request-1', { remainingTimeMs: () => left }),
+      () => undefined,
+    );
+
+    expect(seen).toEqual([7_000, 4_500]);
+    expect(remainingInvocationTimeMs()).toBeUndefined();
+  });
+
+  it('keeps concurrent invocations’ clocks apart', async () => {
+    const handler = jsonHandler(
+      'GET /users/{id}',
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { statusCode: 200, body: { left: remainingInvocationTimeMs() } };
+      },
+      { logger: recordingLogger() },
+    );
+    const answers = await Promise.all(
+      [1_000, 2_000, 3_000].map((ms) =>
+        handler(getUser42(), lambdaContext('r', { remainingTimeMs: () => ms }), () => undefined),
+      ),
+    );
+    expect(answers.map((answer) => JSON.parse((answer as APIGatewayProxyResult).body).left)).toEqual([
+      1_000, 2_000, 3_000,
+    ]);
+  });
+
+  it('gives no remaining time when the context has no clock', async () => {
+    let seen: number | undefined = -1;
+    await invoke(async (_event, ctx) => {
+      seen = ctx.remainingTimeMs();
+      return { statusCode: 200 };
+    });
+    expect(seen).toBeUndefined();
   });
 
   it('falls back to the Lambda request id when the event has no request context', async () => {

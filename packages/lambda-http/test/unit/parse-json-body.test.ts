@@ -55,13 +55,19 @@ describe('parseJsonBody', () => {
   it.each([null, ''])('rejects a missing body (%p) with 400', (body) => {
     const error = caught(() => parseJsonBody(proxyEvent({ body }), schema));
     expect(error).toBeInstanceOf(BadRequestError);
-    expect(error.message).toBe('Request body is required');
+    expect(error.toBody()).toEqual({
+      message: 'Request body is required',
+      fields: [{ path: '', message: 'Required' }],
+    });
   });
 
-  it('rejects malformed JSON with 400', () => {
+  it('rejects malformed JSON with 400 naming the body as a whole', () => {
     const error = caught(() => parseJsonBody(proxyEvent({ body: '{"email":' }), schema));
     expect(error.statusCode).toBe(400);
-    expect(error.message).toBe('Request body is not valid JSON');
+    expect(error.toBody()).toEqual({
+      message: 'Request body is not valid JSON',
+      fields: [{ path: '', message: 'Must be JSON' }],
+    });
   });
 
   it('rejects a schema failure with 400 naming each field, unknown ones included', () => {
