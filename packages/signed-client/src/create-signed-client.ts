@@ -8,6 +8,7 @@ import { redactUrl } from './request-url';
 import { type RetryOptions, retryPolicy } from './retry';
 import type { AwsCredentials } from './sign-request';
 import { type SigningContext, signingAdapter } from './signing-adapter';
+import { timeBudget } from './time-budget';
 
 export interface SignedClientOptions {
   baseURL?: string;
@@ -23,10 +24,22 @@ export interface SignedClientOptions {
    * used; a developer can pass `fromNodeProviderChain()` for profiles and SSO.
    */
   credentials?: () => Promise<AwsCredentials>;
-  /** Per attempt. Default 5000. */
+  /** Per attempt, cut to what is left of the time budget. Default 5000. */
   timeoutMs?: number;
-  /** Retries of idempotent requests on network errors, timeouts, 429 and 5xx. */
+  /** Retries of idempotent requests on network errors, timeouts, 429 and 5xx, within the time budget. */
   retry?: RetryOptions;
+  /**
+   * The time budget: how long the caller can still wait, in ms, read as each request starts. All
+   * attempts of a request and the backoff between them end within it, less `reserveMs`; an attempt is
+   * cut short, and no retry is started that would not fit. In a Lambda function pass
+   * `remainingInvocationTimeMs` from lambda-http (the invocation's `getRemainingTimeInMillis()`).
+   * Default: no budget, only `timeoutMs` per attempt.
+   */
+  remainingTimeMs?: () => number | undefined;
+  /** Kept out of the time budget, so the caller has time to answer after a failed call. Default 1000. */
+  reserveMs?: number;
+  /** For tests: the monotonic clock (ms) the time budget is measured with. Default `performance.now`. */
+  clock?: () => number;
   /** A name for errors, e.g. `users`. */
   callee?: string;
   /** Anything else axios accepts, `adapter` included (tests inject a fake transport there). */
@@ -39,8 +52,8 @@ const DEFAULT_TIMEOUT_MS = 5000;
 
 /**
  * An axios instance that signs every request with SigV4 for an IAM-protected API (API Gateway
- * `authorizer: aws_iam` by default), retries idempotent requests that fail transiently, and rejects
- * with the errors of this package (`HttpStatusError`, `NetworkError`…).
+ * `authorizer: aws_iam` by default), retries idempotent requests that fail transiently within the
+ * caller's time budget, and rejects with the errors of this package (`HttpStatusError`, `NetworkError`…).
  *
  * @example
  * const users = createSignedClient({ baseURL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev', callee: 'users' });
@@ -83,6 +96,7 @@ function signingContext(options: SignedClientOptions, baseURL: string | undefine
     regionFor,
     credentials: options.credentials ?? fromEnv(),
     retry: retryPolicy(options.retry, { callee: options.callee }),
+    budget: timeBudget(options, { callee: options.callee }),
     callee: options.callee,
     now: options.now,
   };

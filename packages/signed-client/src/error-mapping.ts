@@ -93,7 +93,14 @@ function httpStatusError(response: AxiosResponse, context: RequestContext): Http
   return new HttpStatusError(parts + hint + requestId, context, details);
 }
 
-function isTimeout(error: AxiosError): boolean {
+/**
+ * Whether axios gave up waiting: its own `timeout` (ECONNABORTED, or ETIMEDOUT with
+ * `transitional.clarifyTimeoutError`), or the attempt timer.
+ *
+ * @example
+ * if (isTimeout(error)) return new RequestTimeoutError(…);
+ */
+export function isTimeout(error: AxiosError): boolean {
   return error.code === 'ETIMEDOUT' || (error.code === 'ECONNABORTED' && /timeout/i.test(error.message));
 }
 

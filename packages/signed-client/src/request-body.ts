@@ -20,7 +20,8 @@ export async function toWireBody(
   headers: AxiosRequestHeaders,
 ): Promise<string | Buffer | undefined> {
   if (data === undefined || data === null) return undefined;
-  if (typeof data === 'string' || Buffer.isBuffer(data)) return data;
+  if (typeof data === 'string') return wellFormed(data);
+  if (Buffer.isBuffer(data)) return data;
   if (data instanceof ArrayBuffer) return Buffer.from(data);
   if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (data instanceof URLSearchParams) return urlEncodedForm(data, headers);
@@ -45,6 +46,16 @@ export function viewsToBuffers(data: unknown): unknown {
     return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   }
   return data;
+}
+
+// A lone surrogate would be sent, and hashed, as U+FFFD: the signature would hold, but the callee
+// would read other text than the caller wrote. (JSON bodies never hold one: JSON.stringify escapes it.)
+function wellFormed(text: string): string {
+  if (!/\p{Cs}/u.test(text)) return text;
+  throw new SignedClientConfigError(
+    'The request body is a string with an unpaired surrogate (not well-formed Unicode), which UTF-8 ' +
+      'cannot carry: send an object (JSON escapes it) or a Buffer',
+  );
 }
 
 function urlEncodedForm(data: URLSearchParams, headers: AxiosRequestHeaders): string {

@@ -15,7 +15,7 @@ import { SignedClientConfigError } from './errors';
  * // 'https://h/dev/users?q=a%20b'
  */
 export function requestUrl(config: InternalAxiosRequestConfig): string {
-  const url = parseAbsolute(axios.getUri(config));
+  const url = parseAbsolute(joinedUri(config));
   url.hash = '';
   // The http adapter turns user info into Basic auth and then drops our Authorization header.
   url.username = '';
@@ -39,6 +39,30 @@ export function redactUrl(url: string | undefined): string | undefined {
   } catch {
     return url.replace(/[?#].*$/s, '');
   }
+}
+
+// In a `u` regular expression a surrogate pair is one code point: only a lone surrogate matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+const NOT_WELL_FORMED =
+  'holds an unpaired surrogate (text that is not well-formed Unicode), which UTF-8, and so a URL, cannot carry';
+
+/**
+ * `baseURL` + `url` + `params` as axios joins them. A lone surrogate is refused here, wherever it is:
+ * in `params` axios's encoder would throw a bare URIError, and in the path the URL parser would
+ * silently send U+FFFD instead, i.e. another URL than the one asked for.
+ */
+function joinedUri(config: InternalAxiosRequestConfig): string {
+  let uri: string;
+  try {
+    uri = axios.getUri(config);
+  } catch (cause) {
+    if (!(cause instanceof URIError)) throw cause;
+    throw new SignedClientConfigError(`A query parameter ${NOT_WELL_FORMED}`, {}, { cause });
+  }
+  if (LONE_SURROGATE.test(uri)) {
+    throw new SignedClientConfigError(`The URL ${NOT_WELL_FORMED}`, { url: redactUrl(uri) });
+  }
+  return uri;
 }
 
 function parseAbsolute(uri: string): URL {

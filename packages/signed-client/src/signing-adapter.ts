@@ -5,12 +5,19 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { CredentialsError, type RequestContext, SignedClientConfigError } from './errors';
+import { sendWithin } from './attempt-timer';
+import {
+  CredentialsError,
+  type RequestContext,
+  RequestTimeoutError,
+  SignedClientConfigError,
+} from './errors';
 import { toWireBody } from './request-body';
 import { toSignableHeaders } from './request-headers';
 import { redactUrl, requestUrl } from './request-url';
 import { backoffDelay, type Outcome, type RetryPolicy, shouldRetry } from './retry';
 import { type AwsCredentials, signRequest } from './sign-request';
+import { attemptTimeoutMs, type Deadline, fitsAnotherAttempt, type TimeBudget } from './time-budget';
 
 /** Everything the adapter needs besides the request itself. */
 export interface SigningContext {
@@ -19,6 +26,8 @@ export interface SigningContext {
   regionFor: (url: string) => string;
   credentials: () => Promise<AwsCredentials>;
   retry: RetryPolicy;
+  /** How long a request may take in all, from the caller's remaining time. */
+  budget: TimeBudget;
   callee?: string;
   now?: () => Date;
 }
@@ -36,20 +45,26 @@ interface WireRequest {
  * Wraps an axios adapter so that every attempt is signed just before it is sent. Running as the
  * adapter means axios has already merged `baseURL`, `params`, the per-method header groups and the
  * transformed body, so what is signed is what is sent. Idempotent requests that fail transiently are
- * retried with backoff, each attempt with fresh credentials and a fresh date.
+ * retried with backoff, each attempt with fresh credentials and a fresh date, as long as the backoff
+ * and another attempt fit in the caller's time budget; each attempt's timeout is cut to what is left,
+ * so the whole request ends before the deadline.
  *
  * @example
  * config.adapter = signingAdapter(axios.getAdapter('http'), context);
  */
 export function signingAdapter(inner: AxiosAdapter, context: SigningContext): AxiosAdapter {
   return async (config) => {
+    const deadline = context.budget.start();
     const request = await toWireRequest(config, context);
     for (let attempt = 0; ; attempt++) {
-      const outcome = await sendSigned(inner, config, request, context);
+      const outcome = await sendSigned(inner, config, request, context, deadline);
+      const unsigned = { ...config, url: request.url, baseURL: undefined, params: undefined };
       if (config.signal?.aborted || !shouldRetry(request.method, outcome, attempt, context.retry)) {
-        return settle(outcome, { ...config, url: request.url, baseURL: undefined, params: undefined });
+        return settle(outcome, unsigned);
       }
-      await context.retry.sleep(backoffDelay(attempt, context.retry));
+      const delay = backoffDelay(attempt, context.retry);
+      if (!fitsAnotherAttempt(deadline, delay)) return settle(outcome, unsigned);
+      await context.retry.sleep(delay);
     }
   };
 }
@@ -75,7 +90,10 @@ async function sendSigned(
   config: InternalAxiosRequestConfig,
   request: WireRequest,
   context: SigningContext,
+  deadline: Deadline,
 ): Promise<Outcome> {
+  // Only the first attempt can get here without time left: retries are checked before the backoff.
+  if (!fitsAnotherAttempt(deadline)) throw noTimeLeft(request, context, deadline);
   const credentials = await resolveCredentials(request, context);
   const signOptions = { service: context.service, region: request.region, now: context.now };
   const headers = signRequest(request, credentials, signOptions);
@@ -89,11 +107,19 @@ async function sendSigned(
     headers: AxiosHeaders.from(headers),
     data: request.body,
   };
-  try {
-    return { response: await inner(signedConfig) };
-  } catch (error) {
-    return { error };
-  }
+  const timeoutMs = attemptTimeoutMs(config.timeout, deadline);
+  const limitedBy =
+    timeoutMs < (config.timeout || Number.POSITIVE_INFINITY) ? deadline.description : undefined;
+  return sendWithin(inner, signedConfig, timeoutMs, limitedBy);
+}
+
+function noTimeLeft(request: WireRequest, context: SigningContext, deadline: Deadline): RequestTimeoutError {
+  const where = { method: request.method, url: redactUrl(request.url), callee: context.callee };
+  const left = Math.max(0, Math.floor(deadline.left()));
+  return new RequestTimeoutError(
+    `${describe(where)} was not sent: ${left} ms left of ${deadline.description}, too little for an attempt`,
+    where,
+  );
 }
 
 async function resolveCredentials(request: WireRequest, context: SigningContext): Promise<AwsCredentials> {
