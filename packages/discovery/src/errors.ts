@@ -68,3 +68,16 @@ export class DiscoveryRequestError extends DiscoveryError {
     super(`Reading SSM parameter ${parameterName} failed: ${reason}`, parameterName, { cause });
   }
 }
+
+/**
+ * SSM did not answer within the time allowed: discovery's own limit for one GetParameter, or the
+ * caller's remaining time when that was shorter.
+ */
+export class DiscoveryTimeoutError extends DiscoveryError {
+  constructor(
+    parameterName: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`SSM did not answer GetParameter ${parameterName} within ${timeoutMs} ms.`, parameterName);
+  }
+}

@@ -3,6 +3,7 @@ export {
   type Discovery,
   type DiscoveryOptions,
   getServiceUrl,
+  type LookupOptions,
   type SsmGetParameter,
 } from './discovery';
 export {
@@ -10,6 +11,7 @@ export {
   DiscoveryConfigError,
   DiscoveryError,
   DiscoveryRequestError,
+  DiscoveryTimeoutError,
   InvalidServiceUrlError,
   ServiceNotFoundError,
 } from './errors';

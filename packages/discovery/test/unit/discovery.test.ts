@@ -5,6 +5,7 @@ import {
   DiscoveryConfigError,
   DiscoveryError,
   DiscoveryRequestError,
+  DiscoveryTimeoutError,
   getServiceUrl,
   InvalidServiceUrlError,
   ServiceNotFoundError,
@@ -79,18 +80,16 @@ describe('createDiscovery', () => {
     expect(ssm.asked).toHaveLength(2);
   });
 
-  it('caches for five minutes by default', async () => {
+  it('keeps the URL for the life of the container by default: one GetParameter while calls succeed', async () => {
     let clock = 0;
     const ssm = fakeSsm({ '/dev/users/url': USERS_URL });
     const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm, now: () => clock });
 
-    await discovery.getServiceUrl('users');
-    clock = 5 * 60 * 1000 - 1;
-    await discovery.getServiceUrl('users');
+    for (let call = 0; call < 100; call++) {
+      await expect(discovery.getServiceUrl('users')).resolves.toBe(USERS_URL);
+      clock += 5 * 60 * 1000;
+    }
     expect(ssm.asked).toHaveLength(1);
-    clock = 5 * 60 * 1000;
-    await discovery.getServiceUrl('users');
-    expect(ssm.asked).toHaveLength(2);
   });
 
   it('lets concurrent first calls share one SSM request', async () => {
@@ -104,15 +103,19 @@ describe('createDiscovery', () => {
     expect(ssm.asked).toEqual(['/dev/users/url']);
   });
 
-  it('does not cache a failed request: the next call asks SSM again', async () => {
+  it('gives a failure to every caller for one refresh interval, then asks SSM again', async () => {
+    let clock = 0;
     const ssm = heldSsm();
-    const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm });
+    const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm, now: () => clock });
 
     const first = [discovery.getServiceUrl('users'), discovery.getServiceUrl('users')];
     ssm.release(awsError('ThrottlingException', 'Rate exceeded'));
     for (const call of first) await expect(call).rejects.toBeInstanceOf(DiscoveryRequestError);
+    clock += 999;
+    await expect(discovery.getServiceUrl('users')).rejects.toBeInstanceOf(DiscoveryRequestError);
     expect(ssm.asked).toHaveLength(1);
 
+    clock += 1;
     const retry = discovery.getServiceUrl('users');
     ssm.release(USERS_URL);
     await expect(retry).resolves.toBe(USERS_URL);
@@ -142,44 +145,185 @@ describe('createDiscovery', () => {
   });
 });
 
-describe('invalidate', () => {
-  it('makes the next call read SSM again and return the new URL', async () => {
-    const values = { '/dev/users/url': USERS_URL };
+describe('refresh, when calls to the URL fail', () => {
+  /** A discovery on a clock the test moves, over a fake SSM whose values the test can change. */
+  function onClock(values: Record<string, string | Error>, options: { maxRefreshIntervalMs?: number } = {}) {
+    const clock = { now: 0 };
     const ssm = fakeSsm(values);
-    const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm });
+    const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm, now: () => clock.now, ...options });
+    return { clock, ssm, discovery };
+  }
+
+  it('asks SSM again and returns the new URL when the service moved', async () => {
+    const values: Record<string, string> = { '/dev/users/url': USERS_URL };
+    const { clock, ssm, discovery } = onClock(values);
     await discovery.getServiceUrl('users');
 
     values['/dev/users/url'] = 'https://moved.example.com/dev';
-    discovery.invalidate('users');
+    clock.now += 60_000;
 
+    await expect(discovery.refresh('users')).resolves.toBe('https://moved.example.com/dev');
     await expect(discovery.getServiceUrl('users')).resolves.toBe('https://moved.example.com/dev');
     expect(ssm.asked).toHaveLength(2);
   });
 
-  it('keeps a request that was in flight from caching its now stale answer', async () => {
+  it('lets concurrent refreshes share one request', async () => {
+    let clock = 0;
     const ssm = heldSsm();
-    const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm });
-    const stale = discovery.getServiceUrl('users');
-    discovery.invalidate('users');
-    const fresh = discovery.getServiceUrl('users');
+    const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm, now: () => clock });
+    const first = discovery.getServiceUrl('users');
+    ssm.release(USERS_URL);
+    await first;
 
-    ssm.release('https://old.example.com/dev');
-    ssm.release('https://new.example.com/dev');
-    await expect(stale).resolves.toBe('https://old.example.com/dev');
-    await expect(fresh).resolves.toBe('https://new.example.com/dev');
-    await expect(discovery.getServiceUrl('users')).resolves.toBe('https://new.example.com/dev');
+    clock += 5_000;
+    const refreshes = Array.from({ length: 50 }, () => discovery.refresh('users'));
+    ssm.release('https://moved.example.com/dev');
+
+    await expect(Promise.all(refreshes)).resolves.toEqual(Array(50).fill('https://moved.example.com/dev'));
     expect(ssm.asked).toHaveLength(2);
   });
 
-  it('leaves other services cached', async () => {
-    const ssm = fakeSsm({ '/dev/users/url': USERS_URL, '/dev/orders/url': 'https://o.example.com/dev' });
-    const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm });
+  it('sends no request while the last one is younger than the refresh interval', async () => {
+    let clock = 0;
+    const ssm = fakeSsm({ '/dev/users/url': USERS_URL });
+    const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm, now: () => clock });
+    await discovery.getServiceUrl('users');
+
+    clock = 999;
+    const refreshed = await Promise.all([discovery.refresh('users'), discovery.refresh('users')]);
+
+    expect(refreshed).toEqual([USERS_URL, USERS_URL]);
+    expect(ssm.asked).toHaveLength(1);
+  });
+
+  it('sends at most one GetParameter per interval while the service is down, the interval doubling', async () => {
+    const { clock, ssm, discovery } = onClock({ '/dev/users/url': USERS_URL });
+    await discovery.getServiceUrl('users');
+    const requestTimes: number[] = [];
+
+    // Every 100 ms for 20 s, a call fails and asks for a refresh: SSM keeps answering the same URL.
+    for (let t = 0; t <= 20_000; t += 100) {
+      clock.now = 1_000 + t;
+      const before = ssm.asked.length;
+      await expect(discovery.refresh('users')).resolves.toBe(USERS_URL);
+      if (ssm.asked.length > before) requestTimes.push(t);
+    }
+
+    expect(requestTimes).toEqual([0, 1_000, 3_000, 7_000, 15_000]);
+  });
+
+  it('never waits longer than maxRefreshIntervalMs between requests', async () => {
+    const { clock, ssm, discovery } = onClock(
+      { '/dev/users/url': USERS_URL },
+      { maxRefreshIntervalMs: 4_000 },
+    );
+    await discovery.getServiceUrl('users');
+    for (let t = 0; t <= 30_000; t += 100) {
+      clock.now = 1_000 + t;
+      await discovery.refresh('users');
+    }
+    // 1 + refreshes at 0, 1, 3, 7, 11, 15, 19, 23, 27 s.
+    expect(ssm.asked).toHaveLength(10);
+  });
+
+  it('starts again from the shortest interval once a refresh finds a new URL', async () => {
+    const values: Record<string, string> = { '/dev/users/url': USERS_URL };
+    const { clock, ssm, discovery } = onClock(values);
+    await discovery.getServiceUrl('users');
+    for (const at of [1_000, 2_000, 4_000]) {
+      clock.now = at;
+      await discovery.refresh('users');
+    }
+    expect(ssm.asked).toHaveLength(4);
+
+    values['/dev/users/url'] = 'https://moved.example.com/dev';
+    clock.now = 8_000;
+    await expect(discovery.refresh('users')).resolves.toBe('https://moved.example.com/dev');
+    clock.now = 9_000;
+    await discovery.refresh('users');
+    expect(ssm.asked).toHaveLength(6);
+  });
+
+  it('keeps the known URL when SSM fails during a refresh', async () => {
+    const values: Record<string, string | Error> = { '/dev/users/url': USERS_URL };
+    const { clock, ssm, discovery } = onClock(values);
+    await discovery.getServiceUrl('users');
+
+    values['/dev/users/url'] = awsError('InternalServerError', 'SSM is having a bad day');
+    clock.now = 5_000;
+    await expect(discovery.refresh('users')).resolves.toBe(USERS_URL);
+    await expect(discovery.getServiceUrl('users')).resolves.toBe(USERS_URL);
+    expect(ssm.asked).toHaveLength(2);
+  });
+
+  it('refreshes a service never looked up like a first lookup', async () => {
+    const { ssm, discovery } = onClock({ '/dev/users/url': USERS_URL });
+
+    await expect(discovery.refresh('users')).resolves.toBe(USERS_URL);
+    expect(ssm.asked).toEqual(['/dev/users/url']);
+  });
+
+  it('leaves other services alone', async () => {
+    const { clock, ssm, discovery } = onClock({
+      '/dev/users/url': USERS_URL,
+      '/dev/orders/url': 'https://o.example.com/dev',
+    });
     await discovery.getServiceUrl('users');
     await discovery.getServiceUrl('orders');
 
-    discovery.invalidate('orders');
+    clock.now = 5_000;
+    await discovery.refresh('orders');
     await discovery.getServiceUrl('users');
-    expect(ssm.asked).toEqual(['/dev/users/url', '/dev/orders/url']);
+    expect(ssm.asked).toEqual(['/dev/users/url', '/dev/orders/url', '/dev/orders/url']);
+  });
+});
+
+describe('time limits', () => {
+  /** An SSM client that never answers, but records the abort signal each request was given. */
+  function silentSsm(): SsmGetParameter & { signals: Array<AbortSignal | undefined> } {
+    const signals: Array<AbortSignal | undefined> = [];
+    return {
+      signals,
+      send(_command, options) {
+        signals.push(options?.abortSignal);
+        return new Promise(() => {});
+      },
+    };
+  }
+
+  it('gives up on GetParameter after timeoutMs and aborts the SDK request', async () => {
+    const ssm = silentSsm();
+    const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm, timeoutMs: 30 });
+
+    const error = await discovery.getServiceUrl('users').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DiscoveryTimeoutError);
+    expect(error).toMatchObject({ parameterName: '/dev/users/url', timeoutMs: 30 });
+    expect((error as Error).message).toBe('SSM did not answer GetParameter /dev/users/url within 30 ms.');
+    expect(ssm.signals[0]?.aborted).toBe(true);
+  });
+
+  it('lets a caller wait less than that (its remaining time), while the shared request goes on', async () => {
+    const ssm = heldSsm();
+    const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm, timeoutMs: 60_000 });
+
+    const hurried = discovery.getServiceUrl('users', { maxWaitMs: 20 });
+    const patient = discovery.getServiceUrl('users');
+    await expect(hurried).rejects.toMatchObject({ name: 'DiscoveryTimeoutError', timeoutMs: 20 });
+    ssm.release(USERS_URL);
+
+    await expect(patient).resolves.toBe(USERS_URL);
+    expect(ssm.asked).toHaveLength(1);
+  });
+
+  it.each([
+    ['timeoutMs', 0],
+    ['refreshIntervalMs', -1],
+    ['maxRefreshIntervalMs', Number.NaN],
+  ])('refuses %s = %p at construction', (key, value) => {
+    expect(() => createDiscovery({ stage: 'dev', ssmClient: fakeSsm({}), [key]: value })).toThrow(
+      DiscoveryConfigError,
+    );
   });
 });
 
@@ -252,14 +396,19 @@ describe('errors', () => {
     ['a relative path', '/dev/users'],
     ['another scheme', 'ftp://users.example.com/dev'],
     ['a host without scheme', 'abc123.execute-api.us-east-1.amazonaws.com/dev'],
-  ])('rejects %s as InvalidServiceUrlError and does not cache it', async (_label, value) => {
-    const ssm = fakeSsm({ '/dev/users/url': value });
-    const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm });
+  ])(
+    'rejects %s as InvalidServiceUrlError, asking SSM again after the refresh interval',
+    async (_label, value) => {
+      let clock = 0;
+      const ssm = fakeSsm({ '/dev/users/url': value });
+      const discovery = createDiscovery({ stage: 'dev', ssmClient: ssm, now: () => clock });
 
-    await expect(discovery.getServiceUrl('users')).rejects.toBeInstanceOf(InvalidServiceUrlError);
-    await expect(discovery.getServiceUrl('users')).rejects.toMatchObject({ value });
-    expect(ssm.asked).toHaveLength(2);
-  });
+      await expect(discovery.getServiceUrl('users')).rejects.toBeInstanceOf(InvalidServiceUrlError);
+      clock += 1_000;
+      await expect(discovery.getServiceUrl('users')).rejects.toMatchObject({ value });
+      expect(ssm.asked).toHaveLength(2);
+    },
+  );
 
   it('rejects a service name SSM would not accept before asking SSM', async () => {
     const ssm = fakeSsm({});
