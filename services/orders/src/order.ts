@@ -1,14 +1,21 @@
+import { isWellFormedText, NOT_WELL_FORMED } from '@internal-apis/lambda-http';
 import * as z from 'zod';
+
+/**
+ * Text that is stored and sent on: a lone surrogate (valid in JSON, not in UTF-8) is refused with a
+ * 400 naming the field, since neither DynamoDB nor a URL to the users API could carry it.
+ */
+const text = () => z.string().refine(isWellFormedText, { message: NOT_WELL_FORMED });
 
 /** One line of an order: which product and how many. */
 export const orderItemSchema = z.strictObject({
-  sku: z.string().min(1).max(64),
+  sku: text().min(1).max(64),
   quantity: z.int().min(1).max(1000),
 });
 
 /** The body of `POST /orders`. */
 export const newOrderSchema = z.strictObject({
-  userId: z.string().min(1).max(128),
+  userId: text().min(1).max(128),
   items: z.array(orderItemSchema).min(1).max(50),
 });
 

@@ -7,6 +7,7 @@
 import type { JsonPostRoute } from '@internal-apis/lambda-http/testing';
 import type { User, UsersClient } from './client';
 import {
+  CallerConfigurationError,
   type UpstreamDetails,
   UserNotFoundError,
   UsersUnavailableError,
@@ -65,15 +66,16 @@ export interface UsersFailure {
   /** `not found`, or the UsersUnavailableKind. */
   kind: string;
   /** What the users client throws. */
-  error: UserNotFoundError | UsersUnavailableError;
+  error: UserNotFoundError | UsersUnavailableError | CallerConfigurationError;
   /** The status and body the caller answers with. */
-  expected: { statusCode: 422 | 502 | 503 | 504; body: Record<string, unknown> };
+  expected: { statusCode: 422 | 500 | 502 | 503 | 504; body: Record<string, unknown> };
 }
 
 /**
- * Every way looking up `ada` can fail: 422 when no user has the id; 502 when users refused or
- * failed (with the status and error type AWS reported), 503 when it could not be reached or
- * located, 504 when it did not answer in time, each naming the users request id.
+ * Every way looking up `ada` can fail, and the party each answer names (`upstream.fault`): 422 when
+ * no user has the id; 502 when users refused or failed (with the status and error type AWS
+ * reported), 503 when it could not be reached or located, 504 when it did not answer in time, each
+ * naming the users request id; 500 when the caller's own credentials or configuration are at fault.
  *
  * @example
  * for (const { error, expected } of usersFailures) {
@@ -93,6 +95,8 @@ export const usersFailures: readonly UsersFailure[] = [
   outage('unreachable', 503),
   outage('discovery', 503),
   outage('timeout', 504),
+  callerFault('credentials', 'This service cannot call users: its own AWS credentials could not be loaded'),
+  callerFault('configuration', 'This service cannot call users: it is not configured to (see its error log)'),
 ];
 
 /**
@@ -129,6 +133,13 @@ function outage(
   reported: Pick<UpstreamDetails, 'status' | 'errorType'> = {},
 ): UsersFailure {
   const details = { ...reported, requestId: 'users-req-1' };
-  const upstream = { callee: 'users', kind, ...details };
+  const fault = kind === 'discovery' ? 'discovery' : 'callee';
+  const upstream = { callee: 'users', fault, kind, ...details };
   return { kind, error: usersUnavailable(kind, details), expected: { statusCode, body: { upstream } } };
+}
+
+function callerFault(kind: CallerConfigurationError['kind'], message: string): UsersFailure {
+  const error = new CallerConfigurationError(kind, `the caller's ${kind} are wrong`);
+  const upstream = { callee: 'users', fault: 'caller', kind };
+  return { kind: `caller ${kind}`, error, expected: { statusCode: 500, body: { message, upstream } } };
 }

@@ -1,4 +1,5 @@
 import {
+  awsSdkError,
   itRefusesMalformedJsonBodies,
   jsonPostRoute,
   recordingLogger,
@@ -50,6 +51,7 @@ describe('POST /notifications/welcome', () => {
     ['an empty userId', { userId: '' }, 'userId'],
     ['a numeric userId', { userId: 42 }, 'userId'],
     ['an unknown field', { userId: ada.id, template: 'promo' }, 'template'],
+    ['a userId with a lone surrogate', { userId: '\ud83d' }, 'userId'],
   ])('answers 400 naming the field for %s, without calling users', async (_case, body, field) => {
     const { users, db, post } = setup();
     const response = await post(body);
@@ -63,13 +65,28 @@ describe('POST /notifications/welcome', () => {
 
   itAnswersEveryUsersFailure({ userId: ada.id }, setup);
 
-  it('answers 500 without internals when the outbox table fails (not blamed on users)', async () => {
+  it.each([
+    ['its table is missing', 'ResourceNotFoundException', 'its own role or resources'],
+    ['its role may not write', 'AccessDeniedException', 'its own role or resources'],
+    ['its credentials are refused', 'UnrecognizedClientException', 'its own AWS credentials'],
+  ])('answers 500 naming its own configuration when %s (not blamed on users)', async (_case, name, what) => {
     const { db, post } = setup();
-    db.failure = Object.assign(new Error('Requested resource not found'), {
-      name: 'ResourceNotFoundException',
-    });
+    db.failure = awsSdkError(name, { message: 'Requested resource not found: arn:aws:dynamodb:…' });
     const response = await post({ userId: ada.id });
-    expect(response).toMatchObject({ statusCode: 500, body: { message: 'Internal server error' } });
+    expect(response).toMatchObject({
+      statusCode: 500,
+      body: {
+        message: `This service cannot record the notification: ${what} are at fault (${name})`,
+        fault: 'caller',
+        errorType: name,
+      },
+    });
     expect(JSON.stringify(response.body)).not.toContain('Requested resource');
+  });
+
+  it('answers 503 when DynamoDB throttles or fails', async () => {
+    const { db, post } = setup();
+    db.failure = awsSdkError('ProvisionedThroughputExceededException');
+    expect(await post({ userId: ada.id })).toMatchObject({ statusCode: 503, body: { fault: 'aws' } });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  awsSdkError,
   itRefusesMalformedJsonBodies,
   jsonPostRoute,
   recordingLogger,
@@ -53,6 +54,12 @@ describe('POST /orders', () => {
     ['an empty sku', { userId: ada.id, items: [{ sku: '', quantity: 1 }] }, 'items.0.sku'],
     ['a 65-character sku', { userId: ada.id, items: [{ sku: 'x'.repeat(65), quantity: 1 }] }, 'items.0.sku'],
     ['an unknown field', { ...validOrder, coupon: 'FREE' }, 'coupon'],
+    ['a userId with a lone surrogate', { ...validOrder, userId: 'ada\ud800' }, 'userId'],
+    [
+      'a sku with a lone surrogate',
+      { userId: ada.id, items: [{ sku: '\udc00', quantity: 1 }] },
+      'items.0.sku',
+    ],
   ])('answers 400 naming the field for %s, without calling users', async (_case, body, field) => {
     const { users, db, post } = setup();
     const response = await post(body);
@@ -66,13 +73,28 @@ describe('POST /orders', () => {
 
   itAnswersEveryUsersFailure(validOrder, setup);
 
-  it('answers 500 without internals when the orders table fails (not blamed on users)', async () => {
+  it.each([
+    ['its table is missing', 'ResourceNotFoundException', 'its own role or resources'],
+    ['its role may not write', 'AccessDeniedException', 'its own role or resources'],
+    ['its credentials are refused', 'UnrecognizedClientException', 'its own AWS credentials'],
+  ])('answers 500 naming its own configuration when %s (not blamed on users)', async (_case, name, what) => {
     const { db, post } = setup();
-    db.failure = Object.assign(new Error('Requested resource not found'), {
-      name: 'ResourceNotFoundException',
-    });
+    db.failure = awsSdkError(name, { message: 'Requested resource not found: arn:aws:dynamodb:…' });
     const response = await post(validOrder);
-    expect(response).toMatchObject({ statusCode: 500, body: { message: 'Internal server error' } });
+    expect(response).toMatchObject({
+      statusCode: 500,
+      body: {
+        message: `This service cannot store the order: ${what} are at fault (${name})`,
+        fault: 'caller',
+        errorType: name,
+      },
+    });
     expect(JSON.stringify(response.body)).not.toContain('Requested resource');
+  });
+
+  it('answers 503 when DynamoDB throttles or fails', async () => {
+    const { db, post } = setup();
+    db.failure = awsSdkError('ProvisionedThroughputExceededException');
+    expect(await post(validOrder)).toMatchObject({ statusCode: 503, body: { fault: 'aws' } });
   });
 });

@@ -2,11 +2,15 @@ import {
   BadGatewayError,
   GatewayTimeoutError,
   HttpError,
+  MisconfiguredServiceError,
   ServiceUnavailableError,
   UnprocessableEntityError,
+  withinInvocation,
 } from '@internal-apis/lambda-http';
 import { createSignedClient, NetworkError, RequestTimeoutError } from '@internal-apis/signed-client';
+import { CanceledError, type InternalAxiosRequestConfig } from 'axios';
 import {
+  CallerConfigurationError,
   createUsersClient,
   EmailTakenError,
   type User,
@@ -17,6 +21,7 @@ import {
   usersErrorToHttp,
 } from '../../src/client';
 
+const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' };
 const OLD_URL = 'https://old111.execute-api.us-east-1.amazonaws.com/dev';
 const NEW_URL = 'https://new222.execute-api.us-east-1.amazonaws.com/dev';
 const ada: User = {
@@ -73,22 +78,30 @@ function fakeUsersApi(answer: (request: SentRequest) => Answer) {
   return { http, sent };
 }
 
-/** A discovery that answers with each URL in turn (the last one repeats) and records invalidations. */
+/**
+ * A discovery that answers with each URL in turn (the last one repeats), on lookups and refreshes
+ * alike, and records the refreshes and the longest wait each lookup allowed.
+ */
 function fakeDiscovery(...urls: Array<string | Error>) {
-  const invalidated: string[] = [];
+  const refreshed: string[] = [];
+  const maxWaits: Array<number | undefined> = [];
   let calls = 0;
+  const next = async (name: string, options?: { maxWaitMs?: number }) => {
+    expect(name).toBe('users');
+    maxWaits.push(options?.maxWaitMs);
+    const url = urls[Math.min(calls, urls.length - 1)];
+    calls += 1;
+    if (url instanceof Error) throw url;
+    return url ?? '';
+  };
   return {
-    invalidated,
+    refreshed,
+    maxWaits,
     lookups: () => calls,
-    async getServiceUrl(name: string) {
-      expect(name).toBe('users');
-      const url = urls[Math.min(calls, urls.length - 1)];
-      calls += 1;
-      if (url instanceof Error) throw url;
-      return url ?? '';
-    },
-    invalidate(name: string) {
-      invalidated.push(name);
+    getServiceUrl: next,
+    async refresh(name: string, options?: { maxWaitMs?: number }) {
+      refreshed.push(name);
+      return next(name, options);
     },
   };
 }
@@ -149,9 +162,19 @@ describe('createUsersClient: calls', () => {
     const users = createUsersClient({ http: api.http, baseUrl: OLD_URL });
     await failure(users.getUser('../admin'));
     expect(api.sent[0]?.url).toBe(`${OLD_URL}/users/..%2Fadmin`);
-    for (const id of ['', '.', '..'])
+    for (const id of ['', '.', '..', '\ud800', 'a\udc00b'])
       expect(await failure(users.getUser(id))).toBeInstanceOf(UserNotFoundError);
     expect(api.sent).toHaveLength(1);
+  });
+
+  it('treats an email no URL can carry (a lone surrogate) as not found without a call', async () => {
+    const api = fakeUsersApi(() => ({ status: 200, body: ada }));
+    const users = createUsersClient({ http: api.http, baseUrl: OLD_URL });
+    expect(await failure(users.findUserByEmail('ada\ud800@example.com'))).toMatchObject({
+      name: 'UserNotFoundError',
+      lookup: { email: 'ada\ud800@example.com' },
+    });
+    expect(api.sent).toEqual([]);
   });
 });
 
@@ -238,15 +261,64 @@ describe('createUsersClient: errors', () => {
     expect(error).toMatchObject({ kind: 'discovery', cause });
   });
 
-  it('creates its default discovery lazily: no stage fails the first call, not construction', async () => {
+  it('creates its default discovery lazily: no stage fails the first call, as the caller’s configuration', async () => {
     const saved = process.env.STAGE;
     delete process.env.STAGE;
     try {
       const users = createUsersClient({ http: fakeUsersApi(() => ({ status: 200 })).http });
-      expect(await failure(users.getUser(ada.id))).toMatchObject({ kind: 'discovery' });
+      const error = await failure(users.getUser(ada.id));
+      expect(error).toBeInstanceOf(CallerConfigurationError);
+      expect(error).toMatchObject({ kind: 'configuration', message: expect.stringContaining('No stage') });
     } finally {
       if (saved !== undefined) process.env.STAGE = saved;
     }
+  });
+
+  it('blames the caller, not users, when its own credentials cannot be loaded', async () => {
+    const api = fakeUsersApi(() => ({ status: 200, body: ada }));
+    const users = createUsersClient({
+      baseUrl: OLD_URL,
+      signing: {
+        credentials: async () => {
+          throw new Error('Unable to find environment variable credentials.');
+        },
+        axiosConfig: { adapter: api.http.defaults.adapter },
+      },
+    });
+
+    const error = await failure(users.getUser(ada.id));
+
+    expect(error).toBeInstanceOf(CallerConfigurationError);
+    expect(error).toMatchObject({ kind: 'credentials', callee: 'users' });
+    expect((error as Error).message).toMatch(
+      /Could not load AWS credentials .*environment variable credentials/,
+    );
+    expect(api.sent).toEqual([]);
+  });
+
+  it('blames the caller when it has no region to sign for', async () => {
+    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    try {
+      const users = createUsersClient({
+        baseUrl: 'http://127.0.0.1:4577/abc/local',
+        signing: { credentials: async () => ({ accessKeyId: 'AKID', secretAccessKey: 'secret' }) },
+      });
+      expect(await failure(users.getUser(ada.id))).toMatchObject({
+        name: 'CallerConfigurationError',
+        kind: 'configuration',
+        message: expect.stringContaining('No AWS region'),
+      });
+    } finally {
+      for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+    }
+  });
+
+  it('turns a 200 whose body is not a user into "failed": the users API is at fault', async () => {
+    const error = await failure(withAnswer({ status: 200, body: '<html>' }).getUser(ada.id));
+    expect(error).toBeInstanceOf(UsersUnavailableError);
+    expect(error).toMatchObject({ kind: 'failed' });
   });
 
   it('lets errors that are not about the call pass unchanged', async () => {
@@ -269,7 +341,7 @@ describe('createUsersClient: a moved users API', () => {
     const discovery = fakeDiscovery(OLD_URL, NEW_URL);
     const users = createUsersClient({ http: api.http, discovery });
     await expect(users.getUser(ada.id)).resolves.toEqual(ada);
-    expect(discovery.invalidated).toEqual(['users']);
+    expect(discovery.refreshed).toEqual(['users']);
     expect(api.sent.map(({ url }) => url)).toEqual([
       `${OLD_URL}/users/${ada.id}`,
       `${NEW_URL}/users/${ada.id}`,
@@ -293,7 +365,7 @@ describe('createUsersClient: a moved users API', () => {
     const discovery = fakeDiscovery(OLD_URL);
     const error = await failure(createUsersClient({ http: api.http, discovery }).getUser(ada.id));
     expect(error).toMatchObject({ kind: 'denied', errorType: 'MissingAuthenticationTokenException' });
-    expect(discovery.invalidated).toEqual(['users']);
+    expect(discovery.refreshed).toEqual(['users']);
     expect(api.sent).toHaveLength(1);
   });
 
@@ -303,10 +375,71 @@ describe('createUsersClient: a moved users API', () => {
     await failure(createUsersClient({ http: denied.http, discovery }).getUser(ada.id));
     const missing = fakeUsersApi(() => ({ status: 404, body: { message: 'not found' } }));
     await failure(createUsersClient({ http: missing.http, discovery }).getUser(ada.id));
-    expect(discovery.invalidated).toEqual([]);
+    expect(discovery.refreshed).toEqual([]);
     const fixed = fakeUsersApi(() => gatewayError(403, 'MissingAuthenticationTokenException', 'Missing'));
     await failure(createUsersClient({ http: fixed.http, baseUrl: OLD_URL }).getUser(ada.id));
     expect(fixed.sent).toHaveLength(1);
+  });
+});
+
+describe('createUsersClient: within the caller’s remaining time', () => {
+  /** A users API that never answers, until the request is aborted; records each attempt's timeout. */
+  function silentUsersApi() {
+    const timeouts: number[] = [];
+    const adapter = (config: InternalAxiosRequestConfig) =>
+      new Promise<never>((_resolve, reject) => {
+        timeouts.push(Number(config.timeout));
+        config.signal?.addEventListener?.('abort', () =>
+          reject(new CanceledError(undefined, undefined, config)),
+        );
+      });
+    return { timeouts, signing: { credentials: async () => CREDENTIALS, axiosConfig: { adapter } } };
+  }
+
+  it('lets discovery wait at most the remaining time less the reserve', async () => {
+    const discovery = fakeDiscovery(OLD_URL);
+    const api = fakeUsersApi(() => ({ status: 200, body: ada }));
+    const users = createUsersClient({
+      http: api.http,
+      discovery,
+      remainingTimeMs: () => 4000,
+      reserveMs: 500,
+    });
+
+    await users.getUser(ada.id);
+
+    expect(discovery.maxWaits).toEqual([3500]);
+  });
+
+  it('reads the remaining time of the Lambda invocation by default', async () => {
+    const discovery = fakeDiscovery(OLD_URL);
+    const users = createUsersClient({
+      http: fakeUsersApi(() => ({ status: 200, body: ada })).http,
+      discovery,
+    });
+
+    await withinInvocation({ getRemainingTimeInMillis: () => 4000 }, () => users.getUser(ada.id));
+    await users.getUser(ada.id);
+
+    expect(discovery.maxWaits).toEqual([3000, undefined]);
+  });
+
+  it('ends a GET to a users API that never answers as a timeout, before the invocation ends', async () => {
+    const api = silentUsersApi();
+    const users = createUsersClient({ baseUrl: OLD_URL, signing: api.signing });
+
+    const started = performance.now();
+    const error = await withinInvocation({ getRemainingTimeInMillis: () => 1250 }, () =>
+      failure(users.getUser(ada.id)),
+    );
+    const elapsed = performance.now() - started;
+
+    expect(error).toBeInstanceOf(UsersUnavailableError);
+    expect(error).toMatchObject({ kind: 'timeout', message: expect.stringContaining('caller had left') });
+    // One attempt, cut from 5 s to what was left of 1250 ms less the 1000 ms reserve; no time for a retry.
+    expect(api.timeouts).toHaveLength(1);
+    expect(api.timeouts[0]).toBeLessThanOrEqual(250);
+    expect(elapsed).toBeLessThan(1250);
   });
 });
 
@@ -350,12 +483,25 @@ describe('usersErrorToHttp', () => {
       message: expect.any(String),
       upstream: {
         callee: 'users',
+        fault: kind === 'discovery' ? 'discovery' : 'callee',
         kind,
         status: 403,
         errorType: 'AccessDeniedException',
         requestId: 'req-42',
       },
     });
+  });
+
+  it.each([
+    ['credentials', 'This service cannot call users: its own AWS credentials could not be loaded'],
+    ['configuration', 'This service cannot call users: it is not configured to (see its error log)'],
+  ] as const)('answers the caller’s own %s problem with a 500 that says so', (kind, message) => {
+    const cause = new CallerConfigurationError(kind, 'Could not load AWS credentials to sign users: GET …');
+    const error = mapped(cause);
+    expect(error).toBeInstanceOf(MisconfiguredServiceError);
+    expect(error.statusCode).toBe(500);
+    expect(error.cause).toBe(cause);
+    expect(error.toBody()).toEqual({ message, upstream: { callee: 'users', fault: 'caller', kind } });
   });
 
   it('rethrows anything else unchanged', () => {
