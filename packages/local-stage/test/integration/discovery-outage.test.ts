@@ -64,7 +64,7 @@ afterAll(async () => {
 
 const discoveryFailure = {
   message: 'The users service could not be located',
-  upstream: { callee: 'users', kind: 'discovery' },
+  upstream: { callee: 'users', fault: 'discovery', kind: 'discovery' },
 };
 
 test('POST /orders answers 503: the users service could not be located', async () => {
@@ -84,10 +84,13 @@ test('POST /notifications/welcome answers 503 the same way', async () => {
   expect(response.data).toEqual(discoveryFailure);
 });
 
-test('once the parameter is back, the same callers find users: a failed lookup is not cached', async () => {
+test('once the parameter is back, the same callers find users within a refresh interval', async () => {
   await ssm.send(
     new PutParameterCommand({ Name: urlParameter, Value: publishedUrl, Type: 'String', Overwrite: true }),
   );
+  // A failed lookup is given to a container's callers for one refresh interval (1 s after the first
+  // failure), so SSM is not asked once per request; after it, the next request looks again.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
 
   const order = await clientFor('orders').post('/orders', {
     userId,

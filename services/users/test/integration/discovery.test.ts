@@ -74,8 +74,8 @@ test("a caller's role reads the users URL and no other parameter", async () => {
 
 describe('with the users URL parameter removed', () => {
   /**
-   * The users client exactly as the orders function builds it, but with a discovery cache of its own:
-   * a deployed caller keeps the URL it found for its container's lifetime (TTL 5 min), so only a
+   * The users client exactly as the orders function builds it, but with a discovery cache of its own
+   * on a clock the test moves: a deployed caller keeps the URL it found for its container's lifetime, so only a
    * caller that has not located users yet shows what a missing parameter does, and no test can make
    * a deployed container forget. It reads SSM and signs with the orders role's credentials, so IAM is
    * what the orders function meets. (On the local stage, packages/local-stage/test/integration/
@@ -87,10 +87,13 @@ describe('with the users URL parameter removed', () => {
   function coldOrdersCaller() {
     const { region } = stageTarget();
     const credentials = credentialsFor({ service: 'orders' });
-    return createUsersClient({
-      discovery: createDiscovery({ stage, ssmClient: new SSMClient(awsClientConfig({ service: 'orders' })) }),
+    const clock = { now: 0 };
+    const ssmClient = new SSMClient(awsClientConfig({ service: 'orders' }));
+    const users = createUsersClient({
+      discovery: createDiscovery({ stage, ssmClient, now: () => clock.now }),
       http: createSignedClient({ callee: 'users', region, credentials, retry: { retries: 0 } }),
     });
+    return { users, clock };
   }
 
   let userId: string;
@@ -128,7 +131,7 @@ describe('with the users URL parameter removed', () => {
   });
 
   test('a caller that has not located users yet fails naming the parameter, which callers answer with 503', async () => {
-    const users = coldOrdersCaller();
+    const { users, clock } = coldOrdersCaller();
 
     await withoutUrlParameter(async () => {
       const failure = await rejectionOf(users.getUser(userId));
@@ -143,11 +146,14 @@ describe('with the users URL parameter removed', () => {
       expect(answer).toMatchObject({ statusCode: 503 });
       expect((answer as HttpError).toBody()).toEqual({
         message: 'The users service could not be located',
-        upstream: { callee: 'users', kind: 'discovery' },
+        upstream: { callee: 'users', fault: 'discovery', kind: 'discovery' },
       });
     });
 
-    // A failed lookup is not cached: the same caller finds users as soon as the parameter is back.
+    // A failed lookup is given to callers for one refresh interval (1 s), not asked of SSM per call;
+    // then the same caller finds users again.
+    await expect(users.getUser(userId)).rejects.toMatchObject({ kind: 'discovery' });
+    clock.now += 1_000;
     await expect(users.getUser(userId)).resolves.toMatchObject({ id: userId });
   });
 });

@@ -237,22 +237,28 @@ describe('400 naming the fields at fault, and other refused input', () => {
     expect(fieldPaths(response.data)).toEqual(['email']);
   });
 
-  test('a body that is not JSON answers 400', async () => {
+  test('a body that is not JSON answers 400 naming the body as a whole', async () => {
     const response = await users.post('/users', Buffer.from('{"email": '), {
       headers: { 'Content-Type': 'application/json' },
     });
 
     expect(response.status).toBe(400);
-    expect(response.data).toEqual({ message: 'Request body is not valid JSON' });
+    expect(response.data).toEqual({
+      message: 'Request body is not valid JSON',
+      fields: [{ path: '', message: 'Must be JSON' }],
+    });
   });
 
-  test('no body answers 400', async () => {
+  test('no body answers 400 naming the body as a whole', async () => {
     const response = await users.post('/users', undefined, {
       headers: { 'Content-Type': 'application/json' },
     });
 
     expect(response.status).toBe(400);
-    expect(response.data).toEqual({ message: 'Request body is required' });
+    expect(response.data).toEqual({
+      message: 'Request body is required',
+      fields: [{ path: '', message: 'Required' }],
+    });
   });
 
   test('a body that is not declared JSON answers 415', async () => {
