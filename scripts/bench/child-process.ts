@@ -97,6 +97,16 @@ export class WatchedChild {
     clearTimeout(timer);
   }
 
+  /** Sends a signal as is: SIGKILL for a crash (then await `exit()`), a user signal for a request. */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** Resolves once the child has exited, however it ended. */
+  exit(): Promise<void> {
+    return this.exited;
+  }
+
   private receive(line: string): void {
     if (!this.options.isSecret?.(line)) {
       this.lines.push(line);

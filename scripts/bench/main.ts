@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchError, stopAllChildren } from './child-process';
+import { measureReliability, RELIABILITY_DEFAULTS, reliabilityLines } from './reliability';
 import { loadLine, machineLine, startLine, summaryTable } from './report';
 import { reusedAll, type StartedStage, type StartKind, type StartRun, startStage } from './start-times';
 import { compareThroughput, type ThroughputComparison, type ThroughputOptions } from './throughput';
 
-const USAGE = `Usage: npm run bench -- [--cold N] [--warm N] [--requests N] [--concurrency N] [--warmup N] [--rounds N]
+const USAGE = `Usage: npm run bench -- [--cold N] [--warm N] [--requests N] [--concurrency N] [--warmup N] [--rounds N] [--only reliability]
 
 Measures, in one run and side by side, what issue 3 ("Speed") asks of the local stage:
   1. start to ready of all services, each start in a fresh process: cold (every package stale, so
@@ -16,7 +17,10 @@ Exits non-zero only when something fails to run; missed targets are reported, no
   --cold N         cold starts (default 3)     --warm N          warm starts (default 3)
   --requests N     measured requests per side (default 2000)
   --concurrency N  requests in flight (default 8)   --warmup N  unmeasured first (default 200)
-  --rounds N       alternating slices per side (default 4)`;
+  --rounds N       alternating slices per side (default 4)
+  --only reliability   just the reliability section (it also runs after the above): concurrent creates
+                   and orders stored and read back, one winner per contested email, SSM GetParameter
+                   per burst of orders, acknowledged writes lost over kill -9 with --persist`;
 
 const REPO_ROOT = join(__dirname, '../..');
 const WORK_DIR = join(REPO_ROOT, 'node_modules/.cache/bench');
@@ -24,6 +28,8 @@ const WORK_DIR = join(REPO_ROOT, 'node_modules/.cache/bench');
 interface BenchOptions extends ThroughputOptions {
   cold: number;
   warm: number;
+  /** Run only this section. */
+  only?: 'reliability';
 }
 
 function parseOptions(argv: string[]): BenchOptions | undefined {
@@ -38,12 +44,18 @@ function parseOptions(argv: string[]): BenchOptions | undefined {
       concurrency: number,
       warmup: number,
       rounds: number,
+      only: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return undefined;
+  if (values.only !== undefined && values.only !== 'reliability')
+    throw new BenchError(`--only takes "reliability", not ${values.only}`);
   const defaults: BenchOptions = { cold: 3, warm: 3, requests: 2000, concurrency: 8, warmup: 200, rounds: 4 };
-  const options = { ...defaults };
+  const options: BenchOptions = {
+    ...defaults,
+    only: values.only === 'reliability' ? 'reliability' : undefined,
+  };
   for (const name of names) {
     const text = values[name];
     if (text === undefined) continue;
@@ -113,6 +125,13 @@ export async function runBenchmark(argv: string[]): Promise<number> {
     return 0;
   }
   console.log(`Benchmark of the local stage on ${machineLine()}\n`);
+  if (options.only === 'reliability') {
+    try {
+      return await runReliability();
+    } finally {
+      await stopAllChildren();
+    }
+  }
   const runs: StartRun[] = [];
   try {
     if (options.cold > 0)
@@ -131,10 +150,20 @@ export async function runBenchmark(argv: string[]): Promise<number> {
       console.error(
         `\n${failed} requests failed: ${[...comparison.local.failureSamples, ...comparison.offline.failureSamples].join(' | ')}`,
       );
-    return failed > 0 ? 1 : 0;
+    const reliable = await runReliability();
+    return failed > 0 ? 1 : reliable;
   } finally {
     await stopAllChildren();
   }
+}
+
+/** The reliability section: its figures as measured, then a summary. Non-zero when a write was lost. */
+async function runReliability(): Promise<number> {
+  console.log('\nReliability, against a local stage in a process of its own:');
+  const figures = await measureReliability(RELIABILITY_DEFAULTS, (line) => console.log(line));
+  console.log(`\nReliability summary (${machineLine()})`);
+  for (const line of reliabilityLines(figures)) console.log(`  ${line}`);
+  return figures.kills.some((round) => round.lost > 0) ? 1 : 0;
 }
 
 process.once('SIGINT', () => {

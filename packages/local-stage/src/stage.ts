@@ -5,7 +5,7 @@ import { DynaliteBackend } from './dynamodb/dynalite-backend';
 import { LocalStageError } from './errors';
 import { restApiTarget } from './front-door/guard';
 import { FrontDoor } from './front-door/server';
-import { AccessRecorder, formatAccessReport } from './iam';
+import { AccessRecorder, type AccessReport, formatAccessReport } from './iam';
 import { KeyRing, type Role, rolePrincipal } from './identity/key-ring';
 import { LambdaRuntime } from './lambda';
 import { findServices, packageServices, type ServiceDir } from './packaging';
@@ -106,15 +106,18 @@ export class LocalStage {
 
   /** For each role, each IAM statement used or never used, and every denial. */
   accessReport(): string {
+    return formatAccessReport(this.accessUsage());
+  }
+
+  /** The access report as data: each role's statements with how many requests each decided, and every denial. */
+  accessUsage(): AccessReport {
     const { keys, roles, accountId, apis } = this.services;
     // Every role, called or not: a role no request used is itself worth seeing.
     const rolePrincipals = [...roles.values()].map((role) => rolePrincipal(role, accountId));
     const resourcePolicies = [...apis.values()].flatMap(
       ({ definition }) => restApiTarget(definition, accountId).resourcePolicy ?? [],
     );
-    return formatAccessReport(
-      this.recorder.report([keys.developer.principal, ...rolePrincipals], resourcePolicies),
-    );
+    return this.recorder.report([keys.developer.principal, ...rolePrincipals], resourcePolicies);
   }
 
   async stop(): Promise<void> {
