@@ -1,3 +1,4 @@
+import { isWellFormedText, NOT_WELL_FORMED } from '@internal-apis/lambda-http';
 import * as z from 'zod';
 
 /** A user as the API returns it and the users table stores it. */
@@ -15,8 +16,16 @@ export interface User {
  */
 export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email());
 
-/** A display name: 1–200 characters once surrounding whitespace is removed. */
-export const nameSchema = z.string().trim().min(1).max(200);
+/**
+ * A display name: 1–200 characters once surrounding whitespace is removed, and well-formed Unicode (a
+ * lone surrogate is valid in JSON but has no UTF-8 form for DynamoDB to store).
+ */
+export const nameSchema = z
+  .string()
+  .refine(isWellFormedText, { message: NOT_WELL_FORMED })
+  .trim()
+  .min(1)
+  .max(200);
 
 /** `POST /users` body; unknown fields are rejected so a typo is a 400, not silently dropped data. */
 export const newUserSchema = z.strictObject({ email: emailSchema, name: nameSchema });

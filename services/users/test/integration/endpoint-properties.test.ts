@@ -91,6 +91,15 @@ test('POST /users with any Unicode in email and name answers 201, 400 naming the
   );
 });
 
+test('POST /users with a lone surrogate in the name answers 400 naming name', async () => {
+  const body = JSON.stringify({ email: `property-${randomUUID()}@example.com`, name: 'Ada \udc00' });
+  const { status, body: answered } = await answer('POST', '/users', body);
+  expect(status).toBe(400);
+  expect((answered as { fields: unknown }).fields).toEqual([
+    { path: 'name', message: expect.stringContaining('unpaired surrogate') },
+  ]);
+});
+
 test('GET /users/{id} answers 200 or 404 for any id, or API Gateway refuses the path', async () => {
   await fc.assert(
     fc.asyncProperty(ids(known.id), async (id) => {
