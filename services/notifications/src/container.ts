@@ -1,4 +1,4 @@
-import type { Logger } from '@internal-apis/lambda-http';
+import { type Logger, requiredEnv } from '@internal-apis/lambda-http';
 import { createNotifications, type Notifications } from './notifications';
 
 /** What each notifications handler accepts; tests pass fakes, Lambda uses the defaults. */
@@ -19,6 +19,6 @@ let containerNotifications: Notifications | undefined;
  * const message = await notificationsOfThisContainer().welcome(userId);
  */
 export function notificationsOfThisContainer(): Notifications {
-  containerNotifications ??= createNotifications({ tableName: process.env.OUTBOX_TABLE });
+  containerNotifications ??= createNotifications({ tableName: requiredEnv('OUTBOX_TABLE') });
   return containerNotifications;
 }

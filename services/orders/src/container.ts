@@ -1,4 +1,4 @@
-import type { Logger } from '@internal-apis/lambda-http';
+import { type Logger, requiredEnv } from '@internal-apis/lambda-http';
 import { createOrders, type Orders } from './orders';
 
 /** What each orders handler accepts; tests pass fakes, Lambda uses the defaults. */
@@ -19,6 +19,6 @@ let containerOrders: Orders | undefined;
  * const order = await ordersOfThisContainer().getOrder(id);
  */
 export function ordersOfThisContainer(): Orders {
-  containerOrders ??= createOrders({ tableName: process.env.ORDERS_TABLE });
+  containerOrders ??= createOrders({ tableName: requiredEnv('ORDERS_TABLE') });
   return containerOrders;
 }

@@ -4,12 +4,15 @@ import {
   ConflictError,
   GatewayTimeoutError,
   HttpError,
+  MisconfiguredServiceError,
   NotFoundError,
   PayloadTooLargeError,
+  requiredEnv,
   ServiceUnavailableError,
   UnprocessableEntityError,
   UnsupportedMediaTypeError,
 } from '../../src';
+import { caught } from '../../src/testing';
 
 describe('HttpError subclasses', () => {
   it.each([
@@ -30,5 +33,20 @@ describe('HttpError subclasses', () => {
     expect(error.name).toBe(ErrorClass.name);
     expect(error.cause).toBe(cause);
     expect(error.toBody()).toEqual({ message: 'msg', extra: 1 });
+  });
+});
+
+describe('requiredEnv', () => {
+  it('returns a variable that is set', () => {
+    expect(requiredEnv('ORDERS_TABLE', { ORDERS_TABLE: 'orders-dev' })).toBe('orders-dev');
+  });
+
+  it.each([{}, { ORDERS_TABLE: '' }])('answers a missing or empty one with a 500 naming it (%p)', (env) => {
+    const error = caught(() => requiredEnv('ORDERS_TABLE', env));
+    expect(error).toBeInstanceOf(MisconfiguredServiceError);
+    expect(error.toBody()).toEqual({
+      message: 'This service is not configured: its ORDERS_TABLE variable is not set',
+      fault: 'caller',
+    });
   });
 });

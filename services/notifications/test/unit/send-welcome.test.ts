@@ -89,4 +89,25 @@ describe('POST /notifications/welcome', () => {
     db.failure = awsSdkError('ProvisionedThroughputExceededException');
     expect(await post({ userId: ada.id })).toMatchObject({ statusCode: 503, body: { fault: 'aws' } });
   });
+
+  it('answers 500 naming OUTBOX_TABLE when the function was deployed without it', async () => {
+    const saved = process.env.OUTBOX_TABLE;
+    delete process.env.OUTBOX_TABLE;
+    try {
+      const route = jsonPostRoute(
+        sendWelcomeHandler({ logger: recordingLogger() }),
+        '/notifications/welcome',
+        [],
+      );
+      expect(await route.post({ userId: ada.id })).toMatchObject({
+        statusCode: 500,
+        body: {
+          message: 'This service is not configured: its OUTBOX_TABLE variable is not set',
+          fault: 'caller',
+        },
+      });
+    } finally {
+      if (saved !== undefined) process.env.OUTBOX_TABLE = saved;
+    }
+  });
 });

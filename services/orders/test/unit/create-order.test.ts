@@ -97,4 +97,21 @@ describe('POST /orders', () => {
     db.failure = awsSdkError('ProvisionedThroughputExceededException');
     expect(await post(validOrder)).toMatchObject({ statusCode: 503, body: { fault: 'aws' } });
   });
+
+  it('answers 500 naming ORDERS_TABLE when the function was deployed without it', async () => {
+    const saved = process.env.ORDERS_TABLE;
+    delete process.env.ORDERS_TABLE;
+    try {
+      const route = jsonPostRoute(createOrderHandler({ logger: recordingLogger() }), '/orders', []);
+      expect(await route.post(validOrder)).toMatchObject({
+        statusCode: 500,
+        body: {
+          message: 'This service is not configured: its ORDERS_TABLE variable is not set',
+          fault: 'caller',
+        },
+      });
+    } finally {
+      if (saved !== undefined) process.env.ORDERS_TABLE = saved;
+    }
+  });
 });
