@@ -70,7 +70,8 @@ interface Entry {
  * outside the handler: a URL is read once and kept while calls to it succeed; when they fail as if
  * the service had moved, `refresh` asks SSM again at most once per refresh interval, concurrent
  * callers sharing one request, so a callee that is down does not make every request a GetParameter
- * (SSM's default throughput is 40 requests per second per account and region).
+ * (SSM's default throughput for GetParameter is 40 requests per second per account and region,
+ * "AWS Systems Manager endpoints and quotas"; beyond it SSM answers ThrottlingException).
  *
  * @example
  * const discovery = createDiscovery({ stage: 'dev' });

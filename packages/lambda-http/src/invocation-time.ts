@@ -21,7 +21,9 @@ export function withinInvocation<T>(context: InvocationClock, work: () => T): T 
 
 /**
  * Milliseconds until Lambda stops the invocation that is handling the current request, from the
- * Lambda context's `getRemainingTimeInMillis()`; undefined outside an invocation (scripts, tests
+ * Lambda context's `getRemainingTimeInMillis()` ("the number of milliseconds left before the
+ * execution times out", AWS Lambda Developer Guide, the Node.js context object; at the timeout Lambda
+ * ends the invocation and API Gateway answers 502); undefined outside an invocation (scripts, tests
  * that call a client directly), where no such limit applies. Clients pass it as their time budget,
  * so a retried call ends, as a typed timeout, before Lambda ends the function.
  *

@@ -31,6 +31,8 @@ const DEFAULT_RESERVE_MS = 1000;
 /**
  * An attempt is not started with less time than this left: through API Gateway and a Lambda
  * function it could hardly be answered, and the caller is better off answering its own client.
+ * (A caller's own budget is bounded by its function's timeout, and API Gateway's by its 29 s
+ * integration timeout, whichever ends first.)
  */
 export const MIN_ATTEMPT_MS = 100;
 
