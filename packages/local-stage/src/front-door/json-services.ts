@@ -1,14 +1,17 @@
 import type { DynaliteBackend } from '../dynamodb/dynalite-backend';
 import { AwsError } from '../errors';
 import { dynamodbAuthorizations, ssmAuthorizations } from '../iam';
-import { handleSsmOperation, type ParameterStore } from '../ssm';
+import { type AllowedPatternMatcher, handleSsmOperation, type ParameterStore } from '../ssm';
 import type { ReceivedRequest } from '../types';
 import { type Answer, jsonAnswer, jsonErrorAnswer } from './answers';
 import { authenticate, authorize, type GuardDeps } from './guard';
+import { parseJsonInput } from './json-body';
 
 export interface JsonServiceDeps extends GuardDeps {
   accountId: string;
   ssm: ParameterStore;
+  /** Where SSM's `AllowedPattern` runs; one worker shared by the process unless given. */
+  patterns?: AllowedPatternMatcher;
   dynamodb: DynaliteBackend;
 }
 
@@ -46,16 +49,17 @@ export async function handleJsonService(
 ): Promise<Answer> {
   try {
     const { principal } = authenticate(request, service, deps);
-    const input = parseInput(request.body);
+    const input = parseJsonInput(request.body, service);
     const needed =
       service === 'ssm'
         ? ssmAuthorizations(operation, input, deps.region, deps.accountId)
         : dynamodbAuthorizations(operation, input, deps.region, deps.accountId);
     authorize(principal, needed, request, deps, 'json');
     if (service === 'ssm') {
-      const output = handleSsmOperation(deps.ssm, operation, input, {
+      const output = await handleSsmOperation(deps.ssm, operation, input, {
         region: deps.region,
         accountId: deps.accountId,
+        patterns: deps.patterns,
       });
       return jsonAnswer(output, contentType);
     }
@@ -65,16 +69,4 @@ export async function handleJsonService(
     if (error instanceof AwsError) return jsonErrorAnswer(error, contentType);
     throw error;
   }
-}
-
-function parseInput(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {
-    // answered below, as AWS answers a body it cannot read
-  }
-  throw new AwsError(400, 'SerializationException', 'Start of structure or map found where not expected.');
 }

@@ -1,4 +1,5 @@
 import { AwsError } from '../errors';
+import { type AllowedPatternMatcher, sharedAllowedPatternMatcher } from './allowed-pattern';
 import {
   assertQualified,
   assertValidPath,
@@ -14,19 +15,22 @@ import { memberError, optional, requireString } from './validation';
 export interface SsmContext {
   region: string;
   accountId: string;
+  /** Where `AllowedPattern` runs; by default one worker shared by every call. */
+  patterns?: AllowedPatternMatcher;
 }
 
 type Operation = (
   store: ParameterStore,
   input: Record<string, unknown>,
   ctx: SsmContext,
-) => Record<string, unknown>;
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 const OPERATIONS: Record<string, Operation> = {
   GetParameter: getParameter,
   GetParameters: getParameters,
   GetParametersByPath: getParametersByPath,
-  PutParameter: (store, input) => putParameter(store, input),
+  PutParameter: (store, input, ctx) =>
+    putParameter(store, input, ctx.patterns ?? sharedAllowedPatternMatcher()),
   DeleteParameter: deleteParameter,
 };
 
@@ -36,15 +40,15 @@ const OPERATIONS: Record<string, Operation> = {
  * SSM's error type, which the front door renders as `{"__type": …, "message": …}`.
  *
  * @example
- * handleSsmOperation(store, 'GetParameter', { Name: '/local/users/url' }, { region: 'us-east-1', accountId: '000000000000' });
+ * await handleSsmOperation(store, 'GetParameter', { Name: '/local/users/url' }, { region: 'us-east-1', accountId: '000000000000' });
  * // { Parameter: { Name: '/local/users/url', Type: 'String', Value: 'http://…', Version: 1, LastModifiedDate: 1767225600, ARN: 'arn:aws:ssm:…', DataType: 'text' } }
  */
-export function handleSsmOperation(
+export async function handleSsmOperation(
   store: ParameterStore,
   operation: string,
   input: Record<string, unknown>,
   ctx: SsmContext,
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
   const run = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
   if (!run) {
     // AWS sends this type, without a message, for an operation it does not know; the local stage
@@ -82,11 +86,14 @@ function getParameters(
   const names = input.Names;
   if (!Array.isArray(names) || names.length === 0)
     throw memberError('names', names, 'Member must not be null');
+  if (names.some((name) => typeof name !== 'string')) {
+    throw new AwsError(400, 'SerializationException', 'Names must be a list of strings');
+  }
   if (names.length > 10)
     throw memberError('names', names, 'Member must have length less than or equal to 10');
   const parameters: Record<string, unknown>[] = [];
   const invalid: string[] = [];
-  for (const given of new Set(names.map(String))) {
+  for (const given of new Set(names as string[])) {
     const found = safeResolve(store, given, ctx);
     if (found) parameters.push(parameterShape(found.parameter, found.selector, decrypts(input), ctx));
     else invalid.push(given);

@@ -1,4 +1,5 @@
 import { AwsError } from '../errors';
+import type { AllowedPatternMatcher } from './allowed-pattern';
 import { assertValidNewName } from './parameter-names';
 import type { ParameterStore, ParameterTier, ParameterType } from './parameter-store';
 import { memberError, optional, requireString } from './validation';
@@ -8,14 +9,20 @@ const TIERS = ['Advanced', 'Intelligent-Tiering', 'Standard'];
 const DATA_TYPES = ['text', 'aws:ec2:image', 'aws:ssm:integration'];
 const STANDARD_MAX = 4096;
 const ADVANCED_MAX = 8192;
+/** PutParameter's `AllowedPattern`: "Length Constraints: Minimum length of 0. Maximum length of 1024." */
+const MAX_PATTERN_LENGTH = 1024;
 
 /**
  * PutParameter: validates the request as SSM does, stores the value and answers `{Version, Tier}`.
  *
  * @example
- * putParameter(store, { Name: '/local/users/url', Value: 'http://…', Type: 'String' }); // { Version: 1, Tier: 'Standard' }
+ * await putParameter(store, { Name: '/local/users/url', Value: 'http://…', Type: 'String' }, matcher); // { Version: 1, Tier: 'Standard' }
  */
-export function putParameter(store: ParameterStore, input: Record<string, unknown>): Record<string, unknown> {
+export async function putParameter(
+  store: ParameterStore,
+  input: Record<string, unknown>,
+  patterns: AllowedPatternMatcher,
+): Promise<Record<string, unknown>> {
   const name = requireString(input, 'Name');
   assertValidNewName(name);
   const value = requireString(input, 'Value');
@@ -37,8 +44,9 @@ export function putParameter(store: ParameterStore, input: Record<string, unknow
         'overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.',
     );
   }
-  assertAllowedPattern(value, optional(input, 'AllowedPattern', 'string'));
   const tier = tierFor(value, optional(input, 'Tier', 'string'));
+  // After the size checks, so a pattern never runs against more than 8 KB.
+  await assertAllowedPattern(value, optional(input, 'AllowedPattern', 'string'), patterns);
   const description = optional(input, 'Description', 'string');
   const keyId = optional(input, 'KeyId', 'string');
   const { version } = store.put(name, value, { type, overwrite, tier, description, keyId, dataType });
@@ -85,20 +93,32 @@ function tierFor(value: string, requested: string | undefined): ParameterTier {
   return tier;
 }
 
-/** `AllowedPattern` is a regular expression the value must match, checked on every write. */
-function assertAllowedPattern(value: string, pattern: string | undefined): void {
+/**
+ * `AllowedPattern` is a regular expression the value must match, checked on every write. It is the
+ * caller's, so it runs off the main thread and within a time bound (AllowedPatternMatcher).
+ */
+async function assertAllowedPattern(
+  value: string,
+  pattern: string | undefined,
+  patterns: AllowedPatternMatcher,
+): Promise<void> {
   if (pattern === undefined) return;
-  let regex: RegExp;
-  try {
-    regex = new RegExp(pattern);
-  } catch {
+  if (pattern.length > MAX_PATTERN_LENGTH) {
+    throw memberError(
+      'allowedPattern',
+      pattern,
+      `Member must have length less than or equal to ${MAX_PATTERN_LENGTH}`,
+    );
+  }
+  const outcome = await patterns.test(pattern, value);
+  if (outcome === 'invalid') {
     throw new AwsError(
       400,
       'InvalidAllowedPatternException',
       `The allowed pattern ${pattern} is not a valid regular expression.`,
     );
   }
-  if (!regex.test(value)) {
+  if (outcome === 'mismatch') {
     throw new AwsError(
       400,
       'ParameterPatternMismatchException',

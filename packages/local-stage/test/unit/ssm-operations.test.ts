@@ -15,13 +15,13 @@ function call(store: ParameterStore, operation: string, input: Record<string, un
 }
 
 /** The AwsError a call throws, as `[status, type, message]`. */
-function failure(
+async function failure(
   store: ParameterStore,
   operation: string,
   input: Record<string, unknown>,
-): [number, string, string] {
+): Promise<[number, string, string]> {
   try {
-    call(store, operation, input);
+    await call(store, operation, input);
   } catch (error) {
     if (error instanceof AwsError) return [error.status, error.errorType, error.message];
     throw error;
@@ -30,9 +30,9 @@ function failure(
 }
 
 describe('GetParameter', () => {
-  it('returns Name, Type, Value, Version, LastModifiedDate in epoch seconds, ARN and DataType', () => {
+  it('returns Name, Type, Value, Version, LastModifiedDate in epoch seconds, ARN and DataType', async () => {
     expect(
-      call(storeWith({ '/local/users/url': 'http://x' }), 'GetParameter', { Name: '/local/users/url' }),
+      await call(storeWith({ '/local/users/url': 'http://x' }), 'GetParameter', { Name: '/local/users/url' }),
     ).toEqual({
       Parameter: {
         Name: '/local/users/url',
@@ -46,51 +46,57 @@ describe('GetParameter', () => {
     });
   });
 
-  it('answers a missing parameter with ParameterNotFound and no message, as SSM does', () => {
-    expect(failure(storeWith(), 'GetParameter', { Name: '/nope' })).toEqual([400, 'ParameterNotFound', '']);
+  it('answers a missing parameter with ParameterNotFound and no message, as SSM does', async () => {
+    expect(await failure(storeWith(), 'GetParameter', { Name: '/nope' })).toEqual([
+      400,
+      'ParameterNotFound',
+      '',
+    ]);
   });
 
-  it('accepts the parameter ARN as its name', () => {
+  it('accepts the parameter ARN as its name', async () => {
     const store = storeWith({ '/local/users/url': 'http://x' });
     const arn = 'arn:aws:ssm:us-east-1:000000000000:parameter/local/users/url';
-    expect(call(store, 'GetParameter', { Name: arn })).toMatchObject({
+    expect(await call(store, 'GetParameter', { Name: arn })).toMatchObject({
       Parameter: { Name: '/local/users/url' },
     });
   });
 
-  it('serves a :version selector for the latest version and refuses any other', () => {
+  it('serves a :version selector for the latest version and refuses any other', async () => {
     const store = storeWith({ '/a': '1' });
     store.put('/a', '2', { overwrite: true });
-    expect(call(store, 'GetParameter', { Name: '/a:2' })).toMatchObject({
+    expect(await call(store, 'GetParameter', { Name: '/a:2' })).toMatchObject({
       Parameter: { Value: '2', Selector: ':2' },
     });
-    expect(failure(store, 'GetParameter', { Name: '/a:1' })).toEqual([
+    expect(await failure(store, 'GetParameter', { Name: '/a:1' })).toEqual([
       400,
       'ParameterVersionNotFound',
       'Systems Manager could not find version 1 of /a. Verify the version and try again.',
     ]);
   });
 
-  it('returns a SecureString opaque unless WithDecryption is set', () => {
+  it('returns a SecureString opaque unless WithDecryption is set', async () => {
     const store = storeWith();
     store.put('/db/password', 's3cret', { type: 'SecureString' });
-    const hidden = call(store, 'GetParameter', { Name: '/db/password' }) as { Parameter: { Value: string } };
+    const hidden = (await call(store, 'GetParameter', { Name: '/db/password' })) as {
+      Parameter: { Value: string };
+    };
     expect(hidden.Parameter.Value).not.toContain('s3cret');
-    expect(call(store, 'GetParameter', { Name: '/db/password', WithDecryption: true })).toMatchObject({
+    expect(await call(store, 'GetParameter', { Name: '/db/password', WithDecryption: true })).toMatchObject({
       Parameter: { Type: 'SecureString', Value: 's3cret' },
     });
   });
 
-  it('refuses a path-like name without its leading slash', () => {
-    expect(failure(storeWith(), 'GetParameter', { Name: 'local/users/url' })).toEqual([
+  it('refuses a path-like name without its leading slash', async () => {
+    expect(await failure(storeWith(), 'GetParameter', { Name: 'local/users/url' })).toEqual([
       400,
       'ValidationException',
       'Parameter name must be a fully qualified name.',
     ]);
   });
 
-  it('refuses a missing Name with the validation message AWS sends', () => {
-    expect(failure(storeWith(), 'GetParameter', {})).toEqual([
+  it('refuses a missing Name with the validation message AWS sends', async () => {
+    expect(await failure(storeWith(), 'GetParameter', {})).toEqual([
       400,
       'ValidationException',
       "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null",
@@ -99,8 +105,8 @@ describe('GetParameter', () => {
 });
 
 describe('GetParameters', () => {
-  it('returns the parameters found and lists the others as InvalidParameters', () => {
-    const result = call(storeWith({ '/a': '1', '/b': '2' }), 'GetParameters', {
+  it('returns the parameters found and lists the others as InvalidParameters', async () => {
+    const result = await call(storeWith({ '/a': '1', '/b': '2' }), 'GetParameters', {
       Names: ['/a', '/missing', '/b', '/a'],
     });
     expect(result).toEqual({
@@ -112,16 +118,16 @@ describe('GetParameters', () => {
     });
   });
 
-  it('lists a selector for a version it does not have as invalid', () => {
-    expect(call(storeWith({ '/a': '1' }), 'GetParameters', { Names: ['/a:7'] })).toEqual({
+  it('lists a selector for a version it does not have as invalid', async () => {
+    expect(await call(storeWith({ '/a': '1' }), 'GetParameters', { Names: ['/a:7'] })).toEqual({
       Parameters: [],
       InvalidParameters: ['/a:7'],
     });
   });
 
-  it('takes at most 10 names', () => {
+  it('takes at most 10 names', async () => {
     const names = Array.from({ length: 11 }, (_, i) => `/p${i}`);
-    const [status, type, message] = failure(storeWith(), 'GetParameters', { Names: names });
+    const [status, type, message] = await failure(storeWith(), 'GetParameters', { Names: names });
     expect([status, type]).toEqual([400, 'ValidationException']);
     expect(message).toMatch(
       /at 'names' failed to satisfy constraint: Member must have length less than or equal to 10$/,
@@ -138,16 +144,19 @@ describe('GetParametersByPath', () => {
     '/localx/y': 'y',
   };
 
-  it('returns the direct children of a path, sorted by name', () => {
-    const result = call(storeWith(tree), 'GetParametersByPath', { Path: '/local/users' }) as {
+  it('returns the direct children of a path, sorted by name', async () => {
+    const result = (await call(storeWith(tree), 'GetParametersByPath', { Path: '/local/users' })) as {
       Parameters: Array<{ Name: string }>;
     };
     expect(result.Parameters.map((p) => p.Name)).toEqual(['/local/users/api-id', '/local/users/url']);
     expect(result).not.toHaveProperty('NextToken');
   });
 
-  it('returns every descendant with Recursive, and treats a trailing slash alike', () => {
-    const result = call(storeWith(tree), 'GetParametersByPath', { Path: '/local/', Recursive: true }) as {
+  it('returns every descendant with Recursive, and treats a trailing slash alike', async () => {
+    const result = (await call(storeWith(tree), 'GetParametersByPath', {
+      Path: '/local/',
+      Recursive: true,
+    })) as {
       Parameters: Array<{ Name: string }>;
     };
     expect(result.Parameters.map((p) => p.Name)).toEqual([
@@ -158,36 +167,40 @@ describe('GetParametersByPath', () => {
     ]);
   });
 
-  it('pages with MaxResults and NextToken', () => {
+  it('pages with MaxResults and NextToken', async () => {
     const store = storeWith(tree);
-    const first = call(store, 'GetParametersByPath', { Path: '/local', Recursive: true, MaxResults: 3 }) as {
+    const first = (await call(store, 'GetParametersByPath', {
+      Path: '/local',
+      Recursive: true,
+      MaxResults: 3,
+    })) as {
       Parameters: unknown[];
       NextToken: string;
     };
-    const second = call(store, 'GetParametersByPath', {
+    const second = (await call(store, 'GetParametersByPath', {
       Path: '/local',
       Recursive: true,
       MaxResults: 3,
       NextToken: first.NextToken,
-    }) as { Parameters: Array<{ Name: string }> };
+    })) as { Parameters: Array<{ Name: string }> };
     expect(first.Parameters).toHaveLength(3);
     expect(second.Parameters.map((p) => p.Name)).toEqual(['/local/users/url']);
     expect(second).not.toHaveProperty('NextToken');
   });
 
-  it('refuses MaxResults above 10, a bad token and a path without a leading slash', () => {
+  it('refuses MaxResults above 10, a bad token and a path without a leading slash', async () => {
     const store = storeWith(tree);
-    expect(failure(store, 'GetParametersByPath', { Path: '/local', MaxResults: 50 })).toEqual([
+    expect(await failure(store, 'GetParametersByPath', { Path: '/local', MaxResults: 50 })).toEqual([
       400,
       'ValidationException',
       "1 validation error detected: Value '50' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10",
     ]);
-    expect(failure(store, 'GetParametersByPath', { Path: '/local', NextToken: 'garbage' })).toEqual([
+    expect(await failure(store, 'GetParametersByPath', { Path: '/local', NextToken: 'garbage' })).toEqual([
       400,
       'InvalidNextToken',
       "The specified token isn't valid.",
     ]);
-    const [, type, message] = failure(store, 'GetParametersByPath', { Path: 'local' });
+    const [, type, message] = await failure(store, 'GetParametersByPath', { Path: 'local' });
     expect(type).toBe('ValidationException');
     expect(message).toMatch(
       /^The parameter doesn't meet the parameter name requirements\. The parameter name must begin with a forward slash "\/"\./,
@@ -196,17 +209,17 @@ describe('GetParametersByPath', () => {
 });
 
 describe('PutParameter', () => {
-  it('creates at version 1 and answers Version and Tier', () => {
+  it('creates at version 1 and answers Version and Tier', async () => {
     const store = storeWith();
-    expect(call(store, 'PutParameter', { Name: '/a', Value: 'v', Type: 'String', Description: 'd' })).toEqual(
-      { Version: 1, Tier: 'Standard' },
-    );
+    expect(
+      await call(store, 'PutParameter', { Name: '/a', Value: 'v', Type: 'String', Description: 'd' }),
+    ).toEqual({ Version: 1, Tier: 'Standard' });
     expect(store.get('/a')).toMatchObject({ value: 'v', type: 'String', description: 'd' });
   });
 
-  it('refuses to replace without Overwrite, with the message AWS sends', () => {
+  it('refuses to replace without Overwrite, with the message AWS sends', async () => {
     expect(
-      failure(storeWith({ '/a': '1' }), 'PutParameter', { Name: '/a', Value: '2', Type: 'String' }),
+      await failure(storeWith({ '/a': '1' }), 'PutParameter', { Name: '/a', Value: '2', Type: 'String' }),
     ).toEqual([
       400,
       'ParameterAlreadyExists',
@@ -214,50 +227,50 @@ describe('PutParameter', () => {
     ]);
   });
 
-  it('with Overwrite creates the next version and keeps the type when none is given', () => {
+  it('with Overwrite creates the next version and keeps the type when none is given', async () => {
     const store = storeWith();
-    call(store, 'PutParameter', { Name: '/list', Value: 'a,b', Type: 'StringList' });
-    expect(call(store, 'PutParameter', { Name: '/list', Value: 'a,b,c', Overwrite: true })).toEqual({
+    await call(store, 'PutParameter', { Name: '/list', Value: 'a,b', Type: 'StringList' });
+    expect(await call(store, 'PutParameter', { Name: '/list', Value: 'a,b,c', Overwrite: true })).toEqual({
       Version: 2,
       Tier: 'Standard',
     });
     expect(store.get('/list')).toMatchObject({ type: 'StringList', value: 'a,b,c', version: 2 });
   });
 
-  it('requires a Type for a new parameter and a valid one always', () => {
-    expect(failure(storeWith(), 'PutParameter', { Name: '/a', Value: 'v' })).toEqual([
+  it('requires a Type for a new parameter and a valid one always', async () => {
+    expect(await failure(storeWith(), 'PutParameter', { Name: '/a', Value: 'v' })).toEqual([
       400,
       'ValidationException',
       'A parameter type is required when you create a parameter.',
     ]);
-    expect(failure(storeWith(), 'PutParameter', { Name: '/a', Value: 'v', Type: 'Number' })[2]).toBe(
+    expect((await failure(storeWith(), 'PutParameter', { Name: '/a', Value: 'v', Type: 'Number' }))[2]).toBe(
       "1 validation error detected: Value 'Number' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]",
     );
   });
 
-  it('refuses names in the reserved namespaces, with bad characters, or too deep', () => {
-    expect(failure(storeWith(), 'PutParameter', { Name: '/aws/x', Value: 'v', Type: 'String' })[2]).toMatch(
-      /^Parameter name: can't be prefixed with "aws" or "ssm" \(case-insensitive\)\./,
-    );
-    expect(failure(storeWith(), 'PutParameter', { Name: '/a b', Value: 'v', Type: 'String' })[1]).toBe(
-      'ValidationException',
-    );
-    expect(failure(storeWith(), 'PutParameter', { Name: 'a/b', Value: 'v', Type: 'String' })[2]).toBe(
+  it('refuses names in the reserved namespaces, with bad characters, or too deep', async () => {
+    expect(
+      (await failure(storeWith(), 'PutParameter', { Name: '/aws/x', Value: 'v', Type: 'String' }))[2],
+    ).toMatch(/^Parameter name: can't be prefixed with "aws" or "ssm" \(case-insensitive\)\./);
+    expect(
+      (await failure(storeWith(), 'PutParameter', { Name: '/a b', Value: 'v', Type: 'String' }))[1],
+    ).toBe('ValidationException');
+    expect((await failure(storeWith(), 'PutParameter', { Name: 'a/b', Value: 'v', Type: 'String' }))[2]).toBe(
       'Parameter name must be a fully qualified name.',
     );
     const deep = `/${Array.from({ length: 16 }, (_, i) => `l${i}`).join('/')}`;
-    expect(failure(storeWith(), 'PutParameter', { Name: deep, Value: 'v', Type: 'String' })[1]).toBe(
+    expect((await failure(storeWith(), 'PutParameter', { Name: deep, Value: 'v', Type: 'String' }))[1]).toBe(
       'HierarchyLevelLimitExceededException',
     );
   });
 
-  it('keeps Standard values to 4 KB and picks Advanced for larger Intelligent-Tiering values', () => {
+  it('keeps Standard values to 4 KB and picks Advanced for larger Intelligent-Tiering values', async () => {
     const big = 'x'.repeat(5000);
-    expect(failure(storeWith(), 'PutParameter', { Name: '/big', Value: big, Type: 'String' })[2]).toMatch(
-      /^Standard tier parameters support a maximum parameter value of 4096 characters\./,
-    );
     expect(
-      call(storeWith(), 'PutParameter', {
+      (await failure(storeWith(), 'PutParameter', { Name: '/big', Value: big, Type: 'String' }))[2],
+    ).toMatch(/^Standard tier parameters support a maximum parameter value of 4096 characters\./);
+    expect(
+      await call(storeWith(), 'PutParameter', {
         Name: '/big',
         Value: big,
         Type: 'String',
@@ -269,9 +282,9 @@ describe('PutParameter', () => {
     });
   });
 
-  it('checks the value against AllowedPattern', () => {
+  it('checks the value against AllowedPattern', async () => {
     expect(
-      failure(storeWith(), 'PutParameter', {
+      await failure(storeWith(), 'PutParameter', {
         Name: '/n',
         Value: 'abc',
         Type: 'String',
@@ -284,35 +297,39 @@ describe('PutParameter', () => {
     ]);
   });
 
-  it('refuses an empty value', () => {
-    expect(failure(storeWith(), 'PutParameter', { Name: '/a', Value: '', Type: 'String' })[2]).toBe(
+  it('refuses an empty value', async () => {
+    expect((await failure(storeWith(), 'PutParameter', { Name: '/a', Value: '', Type: 'String' }))[2]).toBe(
       "1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
   });
 });
 
 describe('DeleteParameter', () => {
-  it('deletes and answers an empty object', () => {
+  it('deletes and answers an empty object', async () => {
     const store = storeWith({ '/a': '1' });
-    expect(call(store, 'DeleteParameter', { Name: '/a' })).toEqual({});
+    expect(await call(store, 'DeleteParameter', { Name: '/a' })).toEqual({});
     expect(store.get('/a')).toBeUndefined();
   });
 
-  it('answers a missing parameter with ParameterNotFound', () => {
-    expect(failure(storeWith(), 'DeleteParameter', { Name: '/a' })).toEqual([400, 'ParameterNotFound', '']);
+  it('answers a missing parameter with ParameterNotFound', async () => {
+    expect(await failure(storeWith(), 'DeleteParameter', { Name: '/a' })).toEqual([
+      400,
+      'ParameterNotFound',
+      '',
+    ]);
   });
 });
 
 describe('operations the emulator does not serve', () => {
-  it('answers UnknownOperationException and names the operations it serves', () => {
-    const [status, type, message] = failure(storeWith(), 'DescribeParameters', {});
+  it('answers UnknownOperationException and names the operations it serves', async () => {
+    const [status, type, message] = await failure(storeWith(), 'DescribeParameters', {});
     expect([status, type]).toEqual([400, 'UnknownOperationException']);
     expect(message).toBe(
       '[local stage] SSM operation DescribeParameters is not emulated; the local stage serves GetParameter, GetParameters, GetParametersByPath, PutParameter, DeleteParameter',
     );
   });
 
-  it('does not mistake inherited object properties for operations', () => {
-    expect(failure(storeWith(), 'toString', {})[1]).toBe('UnknownOperationException');
+  it('does not mistake inherited object properties for operations', async () => {
+    expect((await failure(storeWith(), 'toString', {}))[1]).toBe('UnknownOperationException');
   });
 });

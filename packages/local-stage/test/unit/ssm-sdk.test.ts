@@ -38,7 +38,7 @@ function inProcessHandler(store: ParameterStore) {
       let statusCode = 200;
       let payload: unknown;
       try {
-        payload = handleSsmOperation(store, operation, input, CTX);
+        payload = await handleSsmOperation(store, operation, input, CTX);
       } catch (error) {
         if (!(error instanceof AwsError)) throw error;
         statusCode = error.status;
