@@ -1,4 +1,5 @@
 export { AwsError, LocalStageError, TemplateError } from './errors';
+export type { AuditedDecision, RequestAudit } from './front-door/request-audit';
 export type { AccessReport } from './iam/access-report';
 export { DEFAULTS, LocalStage, type LocalStageOptions } from './stage';
 export type { StageDescription } from './stage-files';

@@ -4,7 +4,7 @@ import { loadPackagedStack, stackOrder } from './cloudformation';
 import { DynaliteBackend } from './dynamodb/dynalite-backend';
 import { LocalStageError } from './errors';
 import { restApiTarget } from './front-door/guard';
-import { FrontDoor } from './front-door/server';
+import { FrontDoor, type FrontDoorDeps } from './front-door/server';
 import { AccessRecorder, type AccessReport, formatAccessReport } from './iam';
 import { KeyRing, type Role, rolePrincipal } from './identity/key-ring';
 import { LambdaRuntime } from './lambda';
@@ -32,6 +32,8 @@ export interface LocalStageOptions {
   /** Package services first (reusing unchanged packages); false to use what `.serverless/` holds. */
   packageFirst?: boolean;
   log?: (line: string) => void;
+  /** Told what each request to the front door was decided and reached (the fuzz suite's instrument). */
+  audit?: FrontDoorDeps['audit'];
 }
 
 interface Settings {
@@ -191,7 +193,7 @@ async function startServices(
     log,
   };
   const door = await FrontDoor.listen(
-    { ...services, recorder, now: () => new Date(), log },
+    { ...services, recorder, now: () => new Date(), log, audit: options.audit },
     { port: settings.port },
   );
   closers.unshift(() => door.close());
