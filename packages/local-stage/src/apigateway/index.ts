@@ -5,6 +5,15 @@ export {
   lambdaIntegrationTarget,
 } from './integration-uri';
 export {
+  checkHeaderSize,
+  checkMethodArnLength,
+  checkUrlLength,
+  endpointTypeOf,
+  MAX_HEADER_BYTES,
+  MAX_METHOD_ARN_BYTES,
+  MAX_URL_CHARACTERS,
+} from './limits';
+export {
   buildProxyEvent,
   matchesBinaryMediaType,
   type ProxyEventIdentity,
@@ -19,5 +28,6 @@ export {
   toHttpResponse,
 } from './proxy-response';
 export { deploymentIdFor, extendedRequestIdFor, traceIdFor } from './request-ids';
+export { type GatewayPath, gatewayPath, unroutablePath } from './request-path';
 export { RestApiRouter } from './router';
-export type { MatchedRoute, RestApiDefinition, RestApiMethod } from './types';
+export type { EndpointType, MatchedRoute, RestApiDefinition, RestApiMethod } from './types';

@@ -30,7 +30,10 @@ export interface ProxyEventInput {
   api: RestApiDefinition;
   route: MatchedRoute;
   method: string;
-  /** The path after the stage, e.g. `/users/42`. API Gateway passes it (and path parameters) undecoded. */
+  /**
+   * The path after the stage, e.g. `/users/42`, as `gatewayPath` accepted it. API Gateway passes it
+   * (and path parameters) undecoded, a trailing slash included.
+   */
   path: string;
   /** The query string without `?`, as received. */
   rawQuery: string;
@@ -66,8 +69,7 @@ export function buildProxyEvent(input: ProxyEventInput): RestApiProxyEvent {
   const body = proxyBody(input, headers.single);
   return {
     resource: input.route.resourcePath,
-    // API Gateway collapses extra leading slashes in `path`, not in `requestContext.path`.
-    path: input.path.replace(/^\/+/, '/'),
+    path: input.path,
     httpMethod: input.method,
     headers: headers.single,
     multiValueHeaders: headers.multi,
@@ -125,36 +127,37 @@ function identity(input: ProxyEventInput, userAgent: string | undefined): ProxyE
   };
 }
 
-/** The received headers plus those API Gateway adds, single-valued (last value wins) and multi-valued. */
+/**
+ * The received headers plus those API Gateway adds, single-valued (last value wins) and multi-valued.
+ * Header names are data: they are collected in a Map, so `__proto__` or `constructor` is a header like
+ * any other, and reach the function as own properties of the event.
+ */
 function proxyHeaders(input: ProxyEventInput): {
   single: Record<string, string>;
   multi: Record<string, string[]>;
 } {
-  const multi: Record<string, string[]> = {};
+  const multi = new Map<string, string[]>();
   const nameOf = new Map<string, string>();
   const add = (name: string, value: string) => {
     const key = nameOf.get(name.toLowerCase()) ?? name;
     nameOf.set(name.toLowerCase(), key);
-    multi[key] = [...(multi[key] ?? []), value];
+    multi.set(key, [...(multi.get(key) ?? []), value]);
   };
   for (const [name, value] of input.headers) {
     if (!DROPPED_HEADERS.has(name.toLowerCase())) add(name, value);
   }
-  for (const [name, value] of Object.entries(addedHeaders(input, nameOf))) add(name, value);
-  const single = Object.fromEntries(
-    Object.entries(multi).map(([name, values]) => [name, values.at(-1) ?? '']),
-  );
-  return { single, multi };
+  for (const [name, value] of addedHeaders(input, nameOf)) add(name, value);
+  return { single: lastValues(multi), multi: Object.fromEntries(multi) };
 }
 
 /** API Gateway's own request headers: a trace id and the X-Forwarded-* trio (it appends to X-Forwarded-For). */
-function addedHeaders(input: ProxyEventInput, received: Map<string, string>): Record<string, string> {
-  const added: Record<string, string> = {};
-  if (!received.has('x-amzn-trace-id')) added['X-Amzn-Trace-Id'] = traceIdFor(input.requestId);
+function addedHeaders(input: ProxyEventInput, received: Map<string, string>): Array<[string, string]> {
+  const added: Array<[string, string]> = [];
+  if (!received.has('x-amzn-trace-id')) added.push(['X-Amzn-Trace-Id', traceIdFor(input.requestId)]);
   const forwardedFor = input.headers.find(([name]) => name.toLowerCase() === 'x-forwarded-for')?.[1];
-  if (!forwardedFor) added['X-Forwarded-For'] = input.sourceIp;
-  if (!received.has('x-forwarded-port')) added['X-Forwarded-Port'] = portOf(input.domainName);
-  if (!received.has('x-forwarded-proto')) added['X-Forwarded-Proto'] = 'http';
+  if (!forwardedFor) added.push(['X-Forwarded-For', input.sourceIp]);
+  if (!received.has('x-forwarded-port')) added.push(['X-Forwarded-Port', portOf(input.domainName)]);
+  if (!received.has('x-forwarded-proto')) added.push(['X-Forwarded-Proto', 'http']);
   return added;
 }
 
@@ -162,18 +165,24 @@ function portOf(domainName: string): string {
   return /:(\d+)$/.exec(domainName)?.[1] ?? '80';
 }
 
-/** Query parameters decoded as a form (`+` is a space), last value wins in the single-valued map; null when none. */
+/**
+ * Query parameters decoded as a form (`+` is a space), last value wins in the single-valued map; null
+ * when none. Names are data, as for headers.
+ */
 function queryParameters(rawQuery: string): {
   single: Record<string, string> | null;
   multi: Record<string, string[]> | null;
 } {
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of new URLSearchParams(rawQuery)) multi[name] = [...(multi[name] ?? []), value];
-  if (Object.keys(multi).length === 0) return { single: null, multi: null };
-  const single = Object.fromEntries(
-    Object.entries(multi).map(([name, values]) => [name, values.at(-1) ?? '']),
-  );
-  return { single, multi };
+  const multi = new Map<string, string[]>();
+  for (const [name, value] of new URLSearchParams(rawQuery))
+    multi.set(name, [...(multi.get(name) ?? []), value]);
+  if (multi.size === 0) return { single: null, multi: null };
+  return { single: lastValues(multi), multi: Object.fromEntries(multi) };
+}
+
+/** `Object.fromEntries` defines own properties, so even a `__proto__` name stays an ordinary key. */
+function lastValues(multi: Map<string, string[]>): Record<string, string> {
+  return Object.fromEntries([...multi].map(([name, values]) => [name, values.at(-1) ?? '']));
 }
 
 /**

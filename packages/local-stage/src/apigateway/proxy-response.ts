@@ -88,18 +88,21 @@ function proxyAnswer(
   };
 }
 
-/** `headers` and `multiValueHeaders` merged; for a name in both, the multi-valued list wins. */
+/**
+ * `headers` and `multiValueHeaders` merged; for a name in both, the multi-valued list wins. Names
+ * are data (a Map), so a header named `__proto__` is kept like any other.
+ */
 function mergeHeaders(response: ProxyResponse): Record<string, string[]> {
-  const merged: Record<string, string[]> = {};
+  const merged = new Map<string, string[]>();
   const print = (value: string | boolean) => String(value);
-  for (const [name, value] of Object.entries(response.headers ?? {})) merged[name] = [print(value)];
+  for (const [name, value] of Object.entries(response.headers ?? {})) merged.set(name, [print(value)]);
   for (const [name, values] of Object.entries(response.multiValueHeaders ?? {})) {
-    for (const existing of Object.keys(merged)) {
-      if (existing.toLowerCase() === name.toLowerCase()) delete merged[existing];
+    for (const existing of merged.keys()) {
+      if (existing.toLowerCase() === name.toLowerCase()) merged.delete(existing);
     }
-    merged[name] = values.map(print);
+    merged.set(name, values.map(print));
   }
-  return merged;
+  return Object.fromEntries(merged);
 }
 
 function gatewayError(statusCode: number, message: string, requestId: string): HttpAnswer {

@@ -30,11 +30,14 @@ export class RestApiRouter {
     this.root = buildTree(api);
   }
 
-  /** `path` is the part after the stage, e.g. `/users/42`. */
+  /**
+   * `path` is the part after the stage, e.g. `/users/42`, as `gatewayPath` accepted it. A trailing
+   * slash reaches the same resource, as on API Gateway; an empty segment (`//`) reaches none.
+   */
   match(path: string, httpMethod: string): MatchedRoute | undefined {
-    // API Gateway ignores leading slashes beyond the first and a trailing slash.
-    const trimmed = path.replace(/^\/+/, '').replace(/\/$/, '');
+    const trimmed = path.replace(/^\//, '').replace(/\/$/, '');
     const segments = trimmed === '' ? [] : trimmed.split('/');
+    if (segments.includes('')) return undefined;
     return findRoute(this.root, segments, httpMethod.toUpperCase(), {});
   }
 }

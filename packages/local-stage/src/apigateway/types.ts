@@ -1,5 +1,8 @@
 import type { PolicyDocument } from '../types';
 
+/** Where a REST API is served from (`EndpointConfiguration.Types`); its URL and header quotas differ. */
+export type EndpointType = 'EDGE' | 'REGIONAL' | 'PRIVATE';
+
 /** A REST API (v1) as its template deploys it: the resource tree, its methods and their integrations. */
 export interface RestApiDefinition {
   apiId: string;

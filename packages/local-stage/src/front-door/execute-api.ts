@@ -1,6 +1,12 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import {
   buildProxyEvent,
+  checkHeaderSize,
+  checkMethodArnLength,
+  checkUrlLength,
+  endpointTypeOf,
+  type GatewayPath,
+  gatewayPath,
   type MatchedRoute,
   type RestApiDefinition,
   type RestApiMethod,
@@ -50,7 +56,7 @@ export const internalServerError = () =>
 interface ApiCall {
   api: DeployedApi;
   stage: string;
-  path: string;
+  path: GatewayPath;
   rawQuery: string;
   route: MatchedRoute;
 }
@@ -73,8 +79,7 @@ export async function handleExecuteApi(
     } else if (call.route.method.authorizationType !== 'NONE') {
       throw internalServerError();
     } else {
-      const target = restApiTarget(call.api.definition, deps.accountId);
-      authorizeAnonymous(methodArn(request, call, deps), request, deps, target);
+      authorizeOpenCall(request, call, deps);
     }
     const mock = call.api.mockResponses?.get(call.route.method);
     return mock ? mockAnswer(mock) : await invoke(request, requestId, call, verified, deps);
@@ -84,43 +89,64 @@ export async function handleExecuteApi(
   }
 }
 
+/**
+ * Finds the API, stage and method a request reaches, within API Gateway's quotas. The path is checked
+ * once (`gatewayPath`): what is routed here is what the signature covers and what the ARN names.
+ */
 function routeCall(request: ReceivedRequest, deps: ExecuteApiDeps): ApiCall {
   const { path: rawPath, query: rawQuery } = splitTarget(request.target);
   const [, apiId, stage, ...rest] = rawPath.split('/');
   const api = apiId ? deps.apis.get(apiId) : undefined;
   if (!api || stage !== api.definition.stageName) throw missingAuthenticationToken();
+  const endpointType = endpointTypeOf(api.definition);
+  checkHeaderSize(request.headers, endpointType);
+  const pathAndQuery = `/${stage}/${rest.join('/')}${rawQuery ? `?${rawQuery}` : ''}`;
+  checkUrlLength({ apiId: api.definition.apiId, region: deps.region, pathAndQuery }, endpointType);
   // API Gateway routes, and hands the function, the path still percent-encoded as sent.
-  const path = `/${rest.join('/')}`;
-  const route = api.router.match(path, request.method);
+  const path = gatewayPath(`/${rest.join('/')}`);
+  const route = api.router.match(path.raw, request.method);
   if (!route) throw missingAuthenticationToken();
   return { api, stage, path, rawQuery, route };
 }
 
+/**
+ * Verifies the signature, then authorizes `execute-api:Invoke` on the method ARN. Where the ARN's path
+ * could be spelled more than one way (`gatewayPath`), every spelling must be allowed.
+ */
 function authorizeCall(request: ReceivedRequest, call: ApiCall, deps: ExecuteApiDeps): VerifiedRequest {
+  const resources = methodArns(request, call, deps);
   if (!hasSignature(request)) throw missingAuthenticationToken();
   const verified = authenticate(request, 'execute-api', deps);
-  const resource = methodArn(request, call, deps);
+  const needed = resources.map((resource) => ({ action: 'execute-api:Invoke', resource }));
   const target = restApiTarget(call.api.definition, deps.accountId);
-  authorize(
-    verified.principal,
-    [{ action: 'execute-api:Invoke', resource }],
-    request,
-    deps,
-    'execute-api',
-    target,
-  );
+  authorize(verified.principal, needed, request, deps, 'execute-api', target);
   return verified;
 }
 
-function methodArn(request: ReceivedRequest, call: ApiCall, deps: ExecuteApiDeps): string {
-  return executeApiArn({
-    region: deps.region,
-    accountId: deps.accountId,
-    apiId: call.api.definition.apiId,
-    stage: call.stage,
-    method: request.method,
-    path: call.path,
-  });
+/** A method without authorization: only a resource policy, if the API has one, can refuse the call. */
+function authorizeOpenCall(request: ReceivedRequest, call: ApiCall, deps: ExecuteApiDeps): void {
+  const target = restApiTarget(call.api.definition, deps.accountId);
+  if (!target.resourcePolicy) return;
+  for (const resource of methodArns(request, call, deps)) authorizeAnonymous(resource, request, deps, target);
+}
+
+/**
+ * The method ARNs of a call, one per spelling of its path, each within API Gateway's 1,600-byte limit
+ * (which applies wherever an ARN is evaluated: IAM authorization or a resource policy).
+ */
+function methodArns(request: ReceivedRequest, call: ApiCall, deps: ExecuteApiDeps): string[] {
+  const resources = call.path.arnPaths.map((path) =>
+    executeApiArn({
+      region: deps.region,
+      accountId: deps.accountId,
+      apiId: call.api.definition.apiId,
+      stage: call.stage,
+      method: request.method,
+      path,
+    }),
+  );
+  checkMethodArnLength(resources);
+  return resources;
 }
 
 async function invoke(
@@ -137,7 +163,7 @@ async function invoke(
     api: call.api.definition,
     route: call.route,
     method: request.method,
-    path: call.path,
+    path: call.path.raw,
     rawQuery: call.rawQuery,
     headers: request.headers,
     body: request.body,

@@ -188,11 +188,36 @@ describe('buildProxyEvent', () => {
     expect([binary.body, binary.isBase64Encoded]).toEqual([png.toString('base64'), true]);
   });
 
-  it('keeps the path as given, collapsing extra leading slashes only outside requestContext', () => {
-    const event = buildProxyEvent(input({ path: '//files/a%20b/', method: 'GET' }));
+  it('keeps the path as given, percent-encoding and trailing slash included', () => {
+    const event = buildProxyEvent(input({ path: '/files/a%20b/', method: 'GET' }));
     expect(event.path).toBe('/files/a%20b/');
-    expect(event.requestContext.path).toBe('/local//files/a%20b/');
+    expect(event.requestContext.path).toBe('/local/files/a%20b/');
     expect(event.pathParameters).toEqual({ path: 'a%20b' });
+  });
+
+  it('passes header and query names that are Object.prototype members as ordinary keys', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty'];
+    const event = buildProxyEvent(
+      input({
+        headers: names.map((name): [string, string] => [name, `header ${name}`]),
+        rawQuery: names.map((name) => `${name}=query%20${name}`).join('&'),
+      }),
+    );
+    // As the function receives it: Lambda hands it the event as JSON.
+    const received = JSON.parse(JSON.stringify(event)) as APIGatewayProxyEvent;
+    for (const name of names) {
+      expect(Object.getOwnPropertyDescriptor(received.headers, name)?.value).toBe(`header ${name}`);
+      expect(Object.getOwnPropertyDescriptor(received.multiValueHeaders, name)?.value).toEqual([
+        `header ${name}`,
+      ]);
+      expect(Object.getOwnPropertyDescriptor(received.queryStringParameters, name)?.value).toBe(
+        `query ${name}`,
+      );
+      expect(Object.getOwnPropertyDescriptor(received.multiValueQueryStringParameters, name)?.value).toEqual([
+        `query ${name}`,
+      ]);
+    }
+    expect(Object.getPrototypeOf(received.headers)).toBe(Object.prototype);
   });
 
   it('keeps a trace header the client sent', () => {

@@ -68,10 +68,11 @@ describe('RestApiRouter', () => {
     expect(route('', 'GET')?.fn).toBe('users-local-home');
   });
 
-  it('ignores a trailing slash and extra leading slashes', () => {
+  it('reaches the same resource with a trailing slash, and none through an empty segment', () => {
     expect(route('/users/42/', 'GET')?.params).toEqual({ id: '42' });
-    expect(route('//users/me', 'GET')?.fn).toBe('users-local-getMe');
     expect(route('/files/dir/', 'GET')?.params).toEqual({ path: 'dir' });
+    expect(route('//users/me', 'GET')).toBeUndefined();
+    expect(route('/users//me', 'GET')).toBeUndefined();
   });
 
   it('matches method names whatever their case', () => {

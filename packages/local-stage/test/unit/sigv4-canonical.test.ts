@@ -43,6 +43,14 @@ describe('the canonical query string', () => {
     );
   });
 
+  it('keeps names that are Object.prototype members, `__proto__` included, as data', () => {
+    // @smithy/signature-v4 and aws4 both drop a `__proto__` parameter from what they sign; AWS signs
+    // the query string as sent, so a request signed by either fails here as it fails against AWS.
+    expect(canonicalQuery('__proto__=1&constructor=2&toString=3&__proto__=0', { presigned: false })).toBe(
+      '__proto__=0&__proto__=1&constructor=2&toString=3',
+    );
+  });
+
   it('leaves out X-Amz-Signature only from a presigned request', () => {
     expect(canonicalQuery('X-Amz-Signature=abc&X-Amz-Date=1', { presigned: true })).toBe('X-Amz-Date=1');
     expect(canonicalQuery('X-Amz-Signature=abc', { presigned: false })).toBe('X-Amz-Signature=abc');
@@ -60,6 +68,18 @@ describe('the canonical headers', () => {
 
     expect(canonicalHeaders(received, ['host', 'my-header1'])).toBe(
       'host:example.amazonaws.com\nmy-header1:value4,value1\n',
+    );
+  });
+
+  it('sign headers named after Object.prototype members like any other', () => {
+    const received = request([
+      ['Host', 'h'],
+      ['__proto__', 'a'],
+      ['Constructor', 'b'],
+      ['hasOwnProperty', 'c'],
+    ]);
+    expect(canonicalHeaders(received, ['__proto__', 'constructor', 'hasownproperty', 'host'])).toBe(
+      '__proto__:a\nconstructor:b\nhasownproperty:c\nhost:h\n',
     );
   });
 
