@@ -54,6 +54,11 @@ export async function handleJsonService(
       service === 'ssm'
         ? ssmAuthorizations(operation, input, deps.region, deps.accountId)
         : dynamodbAuthorizations(operation, input, deps.region, deps.accountId);
+    // Nothing reaches a backend without at least one Allow: a call that names no resource (an empty
+    // RequestItems or TransactItems) is refused here, as AWS refuses it, with a ValidationException.
+    if (needed.length === 0) {
+      throw new AwsError(400, 'ValidationException', '[local stage] The call names no resource to authorize');
+    }
     authorize(principal, needed, request, deps, 'json');
     if (service === 'ssm') {
       const output = await handleSsmOperation(deps.ssm, operation, input, {

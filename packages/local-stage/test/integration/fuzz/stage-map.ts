@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One method of a service's REST API, as its packaged template declares it. */
+export interface Route {
+  service: string;
+  method: string;
+  /** e.g. `/users/{id}` */
+  resourcePath: string;
+}
+
+/** A DynamoDB table and the name of its partition key. */
+export interface Table {
+  name: string;
+  key: string;
+}
+
+/** What the fuzz suite aims at: every API method and every DynamoDB table of the packaged services. */
+export interface StageMap {
+  routes: Route[];
+  tables: Table[];
+}
+
+interface TemplateResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+/**
+ * Reads the routes and tables from each service's packaged CloudFormation (`.serverless/`), so the
+ * fuzz suite covers whatever the services declare, including ones added later.
+ *
+ * @example
+ * stageMap([{ name: 'users', dir: 'services/users' }]).routes[0]; // { service: 'users', method: 'POST', resourcePath: '/users' }
+ */
+export function stageMap(services: Array<{ name: string; dir: string }>): StageMap {
+  const routes: Route[] = [];
+  const tables: Table[] = [];
+  for (const { name, dir } of services) {
+    const template = JSON.parse(
+      readFileSync(join(dir, '.serverless/cloudformation-template-update-stack.json'), 'utf8'),
+    ) as { Resources: Record<string, TemplateResource> };
+    const resources = template.Resources;
+    for (const resource of Object.values(resources)) {
+      const properties = resource.Properties ?? {};
+      if (resource.Type === 'AWS::DynamoDB::Table' && typeof properties.TableName === 'string') {
+        const keySchema = properties.KeySchema as Array<{ AttributeName: string; KeyType: string }>;
+        const key = keySchema.find((part) => part.KeyType === 'HASH')?.AttributeName ?? 'id';
+        tables.push({ name: properties.TableName, key });
+      }
+      if (resource.Type === 'AWS::ApiGateway::Method' && properties.HttpMethod !== 'OPTIONS') {
+        routes.push({
+          service: name,
+          method: String(properties.HttpMethod),
+          resourcePath: pathOf(resources, properties.ResourceId),
+        });
+      }
+    }
+  }
+  return { routes, tables };
+}
+
+/** The resource path of `{Ref: …}` or the root (`Fn::GetAtt … RootResourceId`). */
+function pathOf(resources: Record<string, TemplateResource>, reference: unknown): string {
+  const logicalId = (reference as { Ref?: string } | undefined)?.Ref;
+  const resource = logicalId ? resources[logicalId] : undefined;
+  if (!resource) return '/';
+  const parent = pathOf(resources, resource.Properties?.ParentId);
+  return `${parent === '/' ? '' : parent}/${String(resource.Properties?.PathPart)}`;
+}
