@@ -98,7 +98,11 @@ export class DynaliteEngine {
     return Object.hasOwn(OPERATIONS, operation);
   }
 
-  /** Validates `input` as dynalite does for `operation`; the result carries the parsed expressions. */
+  /**
+   * Validates `input` as dynalite does for `operation`; the result carries the parsed expressions.
+   * Validation only reads the input, so an exception of its own (a TypeError on `null` where a map
+   * belongs) means a member DynamoDB could not deserialize: 400 SerializationException, not a 500.
+   */
   validate(operation: string, input: Record<string, unknown>): Record<string, unknown> {
     const { rules } = operationOf(operation);
     try {
@@ -106,7 +110,14 @@ export class DynaliteEngine {
       validations.checkValidations(data, rules.types, rules.custom, this.store);
       return data;
     } catch (error) {
-      throw asDynamoDbError(error);
+      const failure = asDynamoDbError(error);
+      if (failure.status < 500) throw failure;
+      throw new DynamoDbError(
+        400,
+        'SerializationException',
+        `[local stage] A member of the request has a type DynamoDB does not accept there (${(error as Error)?.message})`,
+        { namespace: 'com.amazon.coral.service#', cause: error },
+      );
     }
   }
 

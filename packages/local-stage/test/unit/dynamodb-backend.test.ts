@@ -204,6 +204,20 @@ describe('a failure inside dynalite', () => {
     await engine.close();
   });
 
+  it('on a member of a type its validation cannot read is the caller fault: 400 SerializationException', async () => {
+    const update = await db.call('UpdateItem', {
+      TableName: TABLE,
+      Key: { id: { S: 'a' } },
+      UpdateExpression: 'SET #a = :v',
+      ExpressionAttributeNames: { '#a': 'v' },
+      ExpressionAttributeValues: { ':v': null },
+    });
+
+    expect(update.statusCode).toBe(400);
+    expect(update.output.__type).toBe('com.amazon.coral.service#SerializationException');
+    expect((await db.call('GetItem', { TableName: TABLE, Key: { id: { S: 'a' } } })).statusCode).toBe(200);
+  });
+
   it('an unknown operation is the caller fault: 400 UnknownOperationException, nothing logged', async () => {
     const logged: string[] = [];
     const backend = await DynaliteBackend.start({ log: (line) => logged.push(line) });
