@@ -16,9 +16,9 @@ let door: DoorUnderTest;
 beforeAll(async () => {
   // A DynamoDB backend that only records: these calls must be refused before they reach it.
   const dynamodb = {
-    forward: async () => {
-      backendCalls.push('forward');
-      return { statusCode: 200, headers: {}, body: Buffer.from('{}') };
+    handle: async () => {
+      backendCalls.push('handle');
+      return { statusCode: 200, body: Buffer.from('{}') };
     },
   } as unknown as DynaliteBackend;
   door = await startDoor({ dynamodb, patterns });

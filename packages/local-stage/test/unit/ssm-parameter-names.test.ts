@@ -46,27 +46,27 @@ describe('SSM parameter names given as ARNs', () => {
     ).not.toThrow();
   });
 
-  it('never answers a foreign ARN from this account’s store, whatever authorized the call', () => {
+  it('never answers a foreign ARN from this account’s store, whatever authorized the call', async () => {
     const store = new ParameterStore();
     store.put('/local/users/url', 'http://users.example', { type: 'String' });
     for (const operation of ['GetParameter', 'DeleteParameter']) {
-      expect(() =>
+      await expect(
         handleSsmOperation(
           store,
           operation,
           { Name: 'arn:aws:ssm:us-east-1:111111111111:parameter/local/users/url' },
           HOME,
         ),
-      ).toThrow(expect.objectContaining({ errorType: 'ValidationException' }));
+      ).rejects.toThrow(expect.objectContaining({ errorType: 'ValidationException' }));
     }
-    expect(() =>
+    await expect(
       handleSsmOperation(
         store,
         'GetParameters',
         { Names: ['arn:aws:ssm:eu-west-1:000000000000:parameter/local/users/url'] },
         HOME,
       ),
-    ).toThrow(expect.objectContaining({ errorType: 'ValidationException' }));
+    ).rejects.toThrow(expect.objectContaining({ errorType: 'ValidationException' }));
     expect(store.get('/local/users/url')?.value).toBe('http://users.example');
   });
 });

@@ -7,6 +7,8 @@ export interface Route {
   method: string;
   /** e.g. `/users/{id}` */
   resourcePath: string;
+  /** `AWS_IAM`, or `NONE` for a method anyone may call. */
+  authorization: string;
 }
 
 /** A DynamoDB table and the name of its partition key. */
@@ -53,6 +55,7 @@ export function stageMap(services: Array<{ name: string; dir: string }>): StageM
           service: name,
           method: String(properties.HttpMethod),
           resourcePath: pathOf(resources, properties.ResourceId),
+          authorization: String(properties.AuthorizationType ?? 'NONE'),
         });
       }
     }
@@ -67,4 +70,34 @@ function pathOf(resources: Record<string, TemplateResource>, reference: unknown)
   if (!resource) return '/';
   const parent = pathOf(resources, resource.Properties?.ParentId);
   return `${parent === '/' ? '' : parent}/${String(resource.Properties?.PathPart)}`;
+}
+
+/**
+ * Whether a request (`GET /{apiId}/{stage}/users/42`) reaches a method without authorization, which
+ * invokes its function with no access decision at all, as API Gateway does.
+ *
+ * @example
+ * const open = openMethods(map, urls); open('GET', '/a1b2c3d4e5/local/health'); // true for a NONE method
+ */
+export function openMethods(
+  map: StageMap,
+  urls: ReadonlyMap<string, string>,
+): (method: string, target: string) => boolean {
+  const open = map.routes
+    .filter((route) => route.authorization === 'NONE')
+    .map((route) => {
+      const base = new URL(urls.get(route.service) ?? 'http://x/').pathname;
+      const pattern = route.resourcePath
+        .split('/')
+        .filter(Boolean)
+        .map((part) => {
+          if (/^\{.+\+\}$/.test(part)) return '.+';
+          if (/^\{.+\}$/.test(part)) return '[^/]+';
+          return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        })
+        .join('/');
+      return { method: route.method, path: new RegExp(`^${base}/${pattern}/?(\\?|$)`) };
+    });
+  return (method, target) =>
+    open.some((route) => (route.method === method || route.method === 'ANY') && route.path.test(target));
 }
