@@ -88,7 +88,11 @@ function serve(req: IncomingMessage, res: ServerResponse, deps: FrontDoorDeps): 
     .finally(() => {
       if (!audit || !deps.audit) return;
       audit.status = res.headersSent ? res.statusCode : undefined;
-      deps.audit(audit);
+      try {
+        deps.audit(audit);
+      } catch (error) {
+        deps.log?.(`front door: the request audit failed: ${messageOf(error)}`);
+      }
     });
 }
 
