@@ -19,12 +19,15 @@ export interface GatewayPath {
   arnPaths: string[];
 }
 
-/** The refusal of a path the local stage cannot route the way API Gateway would, with the reason. */
+/**
+ * The refusal of a path the local stage cannot route the way API Gateway would: API Gateway's answer
+ * for a path no route serves, 403 Missing Authentication Token, with the reason.
+ */
 export const unroutablePath = (reason: string) =>
   new AwsError(
-    400,
-    'BadRequestException',
-    `[local stage] ${reason}; API Gateway's handling of such a path is not documented, so the local stage refuses it (see SECURITY.md)`,
+    403,
+    'MissingAuthenticationTokenException',
+    `Missing Authentication Token ([local stage] ${reason}: API Gateway's handling of such a path is not documented, so no route serves it here; see SECURITY.md)`,
   );
 
 /** Characters a request path may carry unencoded (RFC 3986 pchar, plus `/`), but `\`, which some proxies read as `/`. */
@@ -34,13 +37,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Checks a path after the stage (`/users/42`, `/` for the root) and gives the ARN paths to authorize.
- * Throws a 400 `BadRequestException` for what the local stage refuses to guess at: repeated slashes,
+ * Throws a 403 `MissingAuthenticationTokenException`, as for a path no route serves, for what the
+ * local stage refuses to guess at: repeated slashes,
  * `.` and `..` segments (raw or encoded), an encoded `/` or `\`, malformed or non-UTF-8 escapes, and
  * characters that must be encoded.
  *
  * @example
  * gatewayPath('/users/a%20b/'); // { raw: '/users/a%20b/', arnPaths: ['/users/a%20b/', '/users/a%20b', '/users/a b/', '/users/a b'] }
- * gatewayPath('/users/../admin'); // throws BadRequestException
+ * gatewayPath('/users/../admin'); // throws 403 Missing Authentication Token
  */
 export function gatewayPath(rawPath: string): GatewayPath {
   const path = rawPath === '' ? '/' : rawPath;

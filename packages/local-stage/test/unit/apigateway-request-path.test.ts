@@ -55,13 +55,16 @@ describe('gatewayPath', () => {
     ['a raw space', '/users/a b'],
     ['a raw control character', '/users/a\tb'],
     ['a fragment', '/users/a#b'],
-  ])('refuses a path with %s (400, never a guess at what API Gateway would route)', (_, path) => {
-    expect(refusal(path)).toBe('400 BadRequestException');
-  });
+  ])(
+    'refuses a path with %s as one no route serves (403), never guessing at what API Gateway does',
+    (_, path) => {
+      expect(refusal(path)).toBe('403 MissingAuthenticationTokenException');
+    },
+  );
 
   it('says why it refuses, and where that is documented', () => {
     expect(() => gatewayPath('/users/%2e%2e/admin')).toThrow(
-      "[local stage] The path has a dot segment ('%2e%2e'); API Gateway's handling of such a path is not documented, so the local stage refuses it (see SECURITY.md)",
+      "Missing Authentication Token ([local stage] The path has a dot segment ('%2e%2e'): API Gateway's handling of such a path is not documented, so no route serves it here; see SECURITY.md)",
     );
   });
 
@@ -95,7 +98,7 @@ describe('gatewayPath', () => {
         try {
           accepted = gatewayPath(path);
         } catch (error) {
-          if (error instanceof AwsError && error.status === 400) return;
+          if (error instanceof AwsError && error.status === 403) return;
           throw error;
         }
         expect(accepted.raw).toBe(path);

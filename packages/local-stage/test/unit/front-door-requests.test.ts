@@ -80,7 +80,7 @@ describe('paths are routed, authorized and handed on as API Gateway does, or ref
     // smithy signs `/files/../users/42` as `/users/42`: the signature is valid for a path other than
     // the one the greedy `/files/{path+}` route would be handed.
     const answer = await door.sendSigned({ method: 'GET', path: `${apiBase}/files/../users/42` });
-    expect(answer?.status).toBe(400);
+    expect(answer?.status).toBe(403);
     expect(JSON.parse(answer?.body.toString() ?? '')).toEqual({
       message: expect.stringContaining("[local stage] The path has a dot segment ('..')"),
     });
@@ -93,10 +93,10 @@ describe('paths are routed, authorized and handed on as API Gateway does, or ref
     ['a repeated slash', '/users//42'],
     ['a malformed escape', '/users/%zz'],
     ['an escape that is not UTF-8', '/users/%C3'],
-  ])('refuses %s with 400 before any signature check', async (_, path) => {
+  ])('refuses %s as a path no route serves, before any signature check', async (_, path) => {
     const answer = await door.send({ method: 'GET', target: `${apiBase}${path}`, headers: [['Host', 'x']] });
-    expect(answer?.status).toBe(400);
-    expect(answer?.headers.get('x-amzn-errortype')).toBe('BadRequestException');
+    expect(answer?.status).toBe(403);
+    expect(answer?.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
     expect(door.invocations).toHaveLength(0);
   });
 
