@@ -5,13 +5,16 @@ import { LocalStageError } from './errors';
 import { DEFAULTS, LocalStage } from './stage';
 import type { StageDescription } from './stage-files';
 
-const USAGE = `Usage: npm start -- [--port ${DEFAULTS.port}] [--persist DIR] [--no-package]
+const USAGE = `Usage: npm start -- [--port ${DEFAULTS.port}] [--persist DIR] [--no-package] [--explain]
 
 Packages every service for stage "${DEFAULTS.stage}" (unchanged ones are reused), provisions them on this
 machine and serves them behind one endpoint that verifies SigV4 and evaluates IAM as AWS does.
   --port N        front door port (0: any free port)
   --persist DIR   keep DynamoDB and SSM data in DIR between runs (in memory otherwise)
   --no-package    use the packages already in each service's .serverless/
+  --explain       print the whole explanation of each refusal: closest statements, what differed,
+                  the statement to add to which serverless.yml
+Every access decision goes to .local-stage/runs/start-*.jsonl: \`npm run iam -- report\` reads it.
 While it runs: type "r" and Enter for the access report; Ctrl-C stops it (and prints the report).`;
 
 async function main(argv: string[]): Promise<void> {
@@ -21,6 +24,7 @@ async function main(argv: string[]): Promise<void> {
       port: { type: 'string' },
       persist: { type: 'string' },
       'no-package': { type: 'boolean' },
+      explain: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -36,6 +40,8 @@ async function main(argv: string[]): Promise<void> {
     port,
     persist: values.persist ? resolve(values.persist) : undefined,
     packageFirst: !values['no-package'],
+    explain: values.explain === true,
+    recordRun: { source: 'start' },
   });
   console.log(readyText(stage.description, repoRoot, Date.now() - started));
   watchForReportRequests(stage);

@@ -6,6 +6,9 @@ import { LocalStageError } from './errors';
 import { restApiTarget } from './front-door/guard';
 import { FrontDoor, type FrontDoorDeps } from './front-door/server';
 import { AccessRecorder, type AccessReport, formatAccessReport } from './iam';
+import { RunFile, runsDir, templateDigest } from './iam/run-file';
+import { StageExplainer } from './iam/stage-explainer';
+import { StageIam } from './iam/stage-iam';
 import { KeyRing, type Role, rolePrincipal } from './identity/key-ring';
 import { LambdaRuntime } from './lambda';
 import { findServices, packageServices, type ServiceDir } from './packaging';
@@ -34,6 +37,13 @@ export interface LocalStageOptions {
   log?: (line: string) => void;
   /** Told what each request to the front door was decided and reached (the fuzz suite's instrument). */
   audit?: FrontDoorDeps['audit'];
+  /** Print each refusal's whole explanation in the log, not only its summary line. */
+  explain?: boolean;
+  /**
+   * Write this run's access decisions to `{repoRoot}/.local-stage/runs/{source}-{time}.jsonl`, for
+   * `npm run iam -- report`; `source` names what ran the stage (`start`, `integration`).
+   */
+  recordRun?: { source: string };
 }
 
 interface Settings {
@@ -66,6 +76,9 @@ export class LocalStage {
     private readonly closers: Array<() => Promise<void>>,
     private readonly recorder: AccessRecorder,
     private readonly stateDir: string,
+    /** The stage's IAM as provisioned: what explanations and `iam.role(…).can(…)` read. */
+    readonly iam: StageIam,
+    private readonly run: RunFile | undefined,
   ) {}
 
   static async start(options: LocalStageOptions): Promise<LocalStage> {
@@ -75,14 +88,30 @@ export class LocalStage {
     const stacks = stackOrder(serviceDirs.map((dir) => loadPackagedStack(dir)));
     const closers: Array<() => Promise<void>> = [];
     try {
-      const recorder = new AccessRecorder();
-      const services = await startServices(settings, options, recorder, log, closers);
+      const known: { iam?: StageIam; run?: RunFile; keys?: KeyRing } = {};
+      const explainer = new StageExplainer({
+        iam: () => known.iam,
+        run: () => known.run,
+        log,
+        verbose: options.explain === true,
+        region: settings.region,
+        now: () => new Date(),
+        lookupKey: (accessKeyId) => known.keys?.lookup(accessKeyId),
+      });
+      const recorder = new AccessRecorder({ onDecision: (decided) => explainer.decided(decided) });
+      const services = await startServices(settings, options, recorder, log, closers, explainer);
+      known.keys = services.keys;
       const provisioned: ProvisionedStack[] = [];
       for (const stack of stacks) provisioned.push(await provisionStack(stack, services));
+      known.iam = stageIamOf(settings, options.repoRoot, provisioned, services);
+      known.run =
+        options.recordRun && openRun(options.recordRun.source, settings, options.repoRoot, known.iam);
+      const run = known.run;
+      if (run) closers.push(() => run.close());
       const description = describe(settings, services, provisioned);
       const stateDir = options.stateDir ?? join(options.repoRoot, '.local-stage');
       await writeStageFiles(stateDir, description, services.keys.developer);
-      return new LocalStage(description, services, closers, recorder, stateDir);
+      return new LocalStage(description, services, closers, recorder, stateDir, known.iam, run);
     } catch (error) {
       await closeAll(closers);
       throw error;
@@ -91,6 +120,11 @@ export class LocalStage {
 
   get endpoint(): string {
     return this.description.endpoint;
+  }
+
+  /** The file this run's access decisions are written to, when `recordRun` asked for one. */
+  get runFile(): string | undefined {
+    return this.run?.file;
   }
 
   /** The developer's credentials: an IAM user allowed everything, for tools and tests. */
@@ -167,6 +201,7 @@ async function startServices(
   recorder: AccessRecorder,
   log: (line: string) => void,
   closers: Array<() => Promise<void>>,
+  explainer: StageExplainer,
 ): Promise<StageServices> {
   if (options.persist) await mkdir(options.persist, { recursive: true });
   const dynamodb = await DynaliteBackend.start({
@@ -193,7 +228,14 @@ async function startServices(
     log,
   };
   const door = await FrontDoor.listen(
-    { ...services, recorder, now: () => new Date(), log, audit: options.audit },
+    {
+      ...services,
+      recorder,
+      now: () => new Date(),
+      log,
+      audit: options.audit,
+      onSignatureRefused: (request, service, error) => explainer.signatureRefused(request, service, error),
+    },
     { port: settings.port },
   );
   closers.unshift(() => door.close());
@@ -220,6 +262,42 @@ function describe(settings: Settings, services: StageServices, stacks: Provision
     profile: 'local',
     services: described,
   };
+}
+
+function stageIamOf(
+  settings: Settings,
+  repoRoot: string,
+  stacks: ProvisionedStack[],
+  services: StageServices,
+): StageIam {
+  return new StageIam({
+    stage: settings.stage,
+    region: settings.region,
+    accountId: settings.accountId,
+    repoRoot,
+    stacks,
+    roles: services.roles,
+    apis: services.apis,
+    managedPolicies: services.managedPolicies,
+    readSsm: (name) => services.ssm.get(name)?.value,
+  });
+}
+
+function openRun(source: string, settings: Settings, repoRoot: string, iam: StageIam): RunFile {
+  return RunFile.open(runsDir(repoRoot), {
+    source,
+    stage: settings.stage,
+    region: settings.region,
+    accountId: settings.accountId,
+    repoRoot,
+    startedAt: new Date().toISOString(),
+    services: iam.services.map((service) => ({
+      name: service.name,
+      file: service.file,
+      stackName: service.stackName,
+      templateDigest: templateDigest(service.stack.stack.template),
+    })),
+  });
 }
 
 async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {

@@ -44,6 +44,8 @@ async function startLocalStage(dir: string): Promise<StageTarget> {
     port: 0,
     stateDir: join(dir, 'state'),
     log: (line) => void appendFile(logFile, `${line}\n`),
+    // The suite's access decisions, for `npm run iam -- report --from integration`.
+    recordRun: { source: 'integration' },
   });
   globalThis.__LOCAL_STAGE__ = stage;
   const { description } = stage;

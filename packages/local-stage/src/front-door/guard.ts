@@ -19,6 +19,8 @@ export interface GuardDeps {
   keys: KeyRing;
   recorder: AccessRecorder;
   now: () => Date;
+  /** Told of each request refused for its signature, before it is answered (the stage explains it). */
+  onSignatureRefused?: (request: ReceivedRequest, service: string, error: AwsError) => void;
 }
 
 /** What is being called, beyond the actions: a REST API's resource policy and endpoint type. */
@@ -33,13 +35,18 @@ export interface AuthorizationTarget {
  * scope and the session token. Every AWS service but S3 signs the path encoded once more.
  */
 export function authenticate(request: ReceivedRequest, service: string, deps: GuardDeps): VerifiedRequest {
-  return verifyRequest(request, {
-    service,
-    region: deps.region,
-    lookupKey: (accessKeyId) => deps.keys.lookup(accessKeyId),
-    now: deps.now,
-    doubleEncodePath: true,
-  });
+  try {
+    return verifyRequest(request, {
+      service,
+      region: deps.region,
+      lookupKey: (accessKeyId) => deps.keys.lookup(accessKeyId),
+      now: deps.now,
+      doubleEncodePath: true,
+    });
+  } catch (error) {
+    if (error instanceof AwsError) deps.onSignatureRefused?.(request, service, error);
+    throw error;
+  }
 }
 
 /**
@@ -73,7 +80,10 @@ export function authorize(
       absentKeys: [...base.absentKeys, ...(item.absentKeys ?? [])],
     };
     const decision = decide({ principal, request: withContext, resourcePolicy: target.resourcePolicy });
-    deps.recorder.record(principal, item, decision);
+    deps.recorder.record(principal, item, decision, {
+      request: withContext,
+      resourcePolicy: target.resourcePolicy,
+    });
     if (decision.effect !== 'Allow') {
       throw new AwsError(
         403,
@@ -113,7 +123,10 @@ export function authorizeAnonymous(
     request: withContext,
     resourcePolicy: target.resourcePolicy,
   });
-  deps.recorder.record({ ...ANONYMOUS, policies: [] }, item, decision);
+  deps.recorder.record({ ...ANONYMOUS, policies: [] }, item, decision, {
+    request: withContext,
+    resourcePolicy: target.resourcePolicy,
+  });
   if (decision.effect !== 'Allow') {
     throw new AwsError(
       403,

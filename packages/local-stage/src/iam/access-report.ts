@@ -1,6 +1,7 @@
 import type { NamedPolicy, Principal, Statement } from '../types';
 import type { AuthorizationDecision, PolicyType, ResourcePolicy, TypedStatementRef } from './decide';
 import { type RequestToAuthorize, statementRef, statementsOf } from './evaluate';
+import type { DecidedRequest } from './explain';
 import { describeStatement } from './messages';
 
 /** One statement of a role's policies (or of a resource policy) and how many requests it decided. */
@@ -39,12 +40,28 @@ export interface Denial {
   decidedBy: PolicyType;
   reason: string;
   count: number;
+  /** What the stage explained the first time: the closest statement, what differed, the grant to add. */
+  explanation?: string;
 }
 
 export interface AccessReport {
   roles: RoleAccess[];
   resourcePolicies: ResourcePolicyAccess[];
   denials: Denial[];
+}
+
+export interface AccessRecorderOptions {
+  /**
+   * Told of every decision, with the request context and resource policy it was made with; for a
+   * denial it may answer an explanation, which the report shows under the denial.
+   */
+  onDecision?: (decided: DecidedRequest) => string | undefined;
+}
+
+/** What `record` may add to a decision: the request as decided (with its context) and the resource policy. */
+export interface DecisionDetail {
+  request?: RequestToAuthorize;
+  resourcePolicy?: ResourcePolicy;
 }
 
 interface KnownRole {
@@ -74,12 +91,25 @@ export class AccessRecorder {
   private readonly denials = new Map<string, Denial>();
   private readonly seen = new Map<string, KnownRole>();
 
+  constructor(private readonly options: AccessRecorderOptions = {}) {}
+
   /** Every decision the front door made. */
-  record(principal: Principal, request: RequestToAuthorize, decision: AuthorizationDecision): void {
+  record(
+    principal: Principal,
+    request: RequestToAuthorize,
+    decision: AuthorizationDecision,
+    detail: DecisionDetail = {},
+  ): void {
     const role = roleOf(principal);
     this.remember(role, principal);
     for (const ref of decision.matched) this.countUse(role, ref);
-    if (decision.effect !== 'Allow') this.countDenial(role, principal.arn, request, decision);
+    const explanation = this.options.onDecision?.({
+      principal,
+      request: detail.request ?? request,
+      decision,
+      ...(detail.resourcePolicy ? { resourcePolicy: detail.resourcePolicy } : {}),
+    });
+    if (decision.effect !== 'Allow') this.countDenial(role, principal.arn, request, decision, explanation);
   }
 
   /**
@@ -128,6 +158,7 @@ export class AccessRecorder {
     principalArn: string,
     request: RequestToAuthorize,
     decision: AuthorizationDecision,
+    explanation: string | undefined,
   ): void {
     const reason = denialReason(decision);
     const key = JSON.stringify([principalArn, request.action, request.resource, reason]);
@@ -146,6 +177,7 @@ export class AccessRecorder {
       decidedBy: decision.decidedBy,
       reason,
       count: 1,
+      ...(explanation ? { explanation } : {}),
     });
   }
 
@@ -265,7 +297,7 @@ const LAMBDA_SERVICE_ACTIONS = new Set(
   ].map((action) => action.toLowerCase()),
 );
 
-function isForLambdaService(statement: Statement): boolean {
+export function isForLambdaService(statement: Statement): boolean {
   const actions = statement.Action === undefined ? [] : [statement.Action].flat();
   return (
     actions.length > 0 &&
@@ -282,6 +314,7 @@ function formatDenials(denials: Denial[]): string[] {
   for (const denial of denials) {
     lines.push(`  ${denial.count}× ${denial.principalArn}: ${denial.action} on ${denial.resource}`);
     lines.push(`      why: ${denial.reason}`);
+    if (denial.explanation) lines.push(`      explained: ${denial.explanation}`);
   }
   return lines;
 }

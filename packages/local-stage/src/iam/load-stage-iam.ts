@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadPackagedStack, stackOrder } from '../cloudformation';
+import { loadPackagedStack, type PackagedStack, stackOrder } from '../cloudformation';
 import { LocalStageError } from '../errors';
 import { KeyRing } from '../identity/key-ring';
 import { findServices, packageServices, type ServiceDir } from '../packaging';
@@ -62,18 +62,27 @@ export async function loadStageIam(options: LoadStageIamOptions = {}): Promise<S
       }),
     );
   }
-  const stacks = stackOrder(
-    services.map((service) => loadOne(service.dir, stage)),
-    { accountId },
-  );
-  const dry = dryStage({ stage, region, accountId });
+  const stacks = services.map((service) => loadOne(service.dir, stage));
+  return stageIamFromStacks(stacks, { stage, region, accountId, repoRoot });
+}
+
+/**
+ * The IAM of packaged stacks, provisioned in memory in dependency order (see `loadStageIam`).
+ *
+ * @example
+ * const iam = await stageIamFromStacks([loadPackagedStack('services/users')], { stage: 'local', region: 'us-east-1', accountId: '000000000000', repoRoot });
+ */
+export async function stageIamFromStacks(
+  stacks: PackagedStack[],
+  settings: { stage: string; region: string; accountId: string; repoRoot: string },
+): Promise<StageIam> {
+  const dry = dryStage(settings);
   const provisioned: ProvisionedStack[] = [];
-  for (const stack of stacks) provisioned.push(await provisionStack(stack, dry));
+  for (const stack of stackOrder(stacks, { accountId: settings.accountId })) {
+    provisioned.push(await provisionStack(stack, dry));
+  }
   return new StageIam({
-    stage,
-    region,
-    accountId,
-    repoRoot,
+    ...settings,
     stacks: provisioned,
     roles: dry.roles,
     apis: dry.apis,

@@ -62,7 +62,7 @@ export function routeTemplates(api: RestApiDefinition): RouteTemplate[] {
  */
 export function parseMethodArn(arn: string): MethodArn | undefined {
   const parsed = parseArn(arn);
-  if (!parsed || parsed.service !== 'execute-api') return undefined;
+  if (parsed?.service !== 'execute-api') return undefined;
   const [apiId = '', stage = '', verb = '', ...path] = parsed.resource.split('/');
   if (verb === '' && path.length === 0) return undefined;
   return { region: parsed.region, account: parsed.account, apiId, stage, verb, path: path.join('/') };

@@ -27,7 +27,12 @@ import {
 } from './explain';
 import { requestContext } from './request-context';
 import { type RouteTemplate, routeTemplates } from './route-arns';
-import { ServerlessYml, type YamlPath, type YamlStatementList } from './serverless-yml';
+import {
+  ServerlessYml,
+  type YamlPath,
+  type YamlStatementItem,
+  type YamlStatementList,
+} from './serverless-yml';
 import type { TemplateVariables } from './template-variables';
 
 /** A question to the stage's IAM: may this role call that route, or perform that action on that resource? */
@@ -326,6 +331,20 @@ export class StageIam implements ExplainSites {
       variables: service.variables,
       hasParameters: service.yml?.has(['resources', 'Parameters']) ?? false,
     };
+  }
+
+  /** A statement's item in its serverless.yml, and the parsed file, when it is written there. */
+  statementItem(
+    ref: TypedStatementRef,
+    principal: PrincipalUnderEvaluation,
+    resourcePolicy?: ResourcePolicy,
+  ): { yml: ServerlessYml; item: YamlStatementItem; service: ServiceIam } | undefined {
+    const policy = this.policyOf(ref, principal, resourcePolicy);
+    const source = policy ? this.sources.get(policy.document) : undefined;
+    const index = source?.items?.get(ref.index);
+    const item = index === undefined ? undefined : source?.list?.items[index];
+    const yml = source?.service?.yml;
+    return item && yml && source?.service ? { yml, item, service: source.service } : undefined;
   }
 
   /** The stable key of a statement, for run files: stack, resource and position. */
