@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { LocalStageError } from '../errors';
 import type { TypedStatementRef } from './decide';
 import { statementRef, statementsOf } from './evaluate';
 import { formatExplanation } from './explain-format';
@@ -316,4 +317,31 @@ function sourceFiles(dir: string): string[] {
     if (entry.isDirectory()) return sourceFiles(path);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
+}
+
+/**
+ * The contracts the repository's services declare: each callee's `src/contract.ts` (export `contract`)
+ * and each caller's `src/calls.ts` (export `calls`).
+ *
+ * @example
+ * checkContracts(iam, await loadContracts(iam));
+ */
+export async function loadContracts(iam: StageIam): Promise<ContractsInput> {
+  const input: ContractsInput = { apis: [], callers: [] };
+  for (const service of iam.services) {
+    const dir = dirname(join(iam.repoRoot, service.file));
+    const contractFile = join(dir, 'src', 'contract.ts');
+    const callsFile = join(dir, 'src', 'calls.ts');
+    if (existsSync(contractFile)) {
+      const { contract } = (await import(contractFile)) as { contract?: ApiContract };
+      if (!contract?.routes) throw new LocalStageError(`${contractFile} exports no \`contract\` with routes`);
+      input.apis.push(contract);
+    }
+    if (existsSync(callsFile)) {
+      const { calls } = (await import(callsFile)) as { calls?: CallerContract['calls'] };
+      if (!calls) throw new LocalStageError(`${callsFile} exports no \`calls\``);
+      input.callers.push({ service: service.name, calls, dir });
+    }
+  }
+  return input;
 }

@@ -5,7 +5,15 @@
  */
 
 export { diagnoseSignature, type SignatureCause, type SignatureDiagnosis } from '../sigv4/failure-causes';
-export { type ContractProblem, type ContractsInput, checkContracts } from './contracts';
+export {
+  type ApiContract,
+  type CallerContract,
+  type ContractProblem,
+  type ContractsInput,
+  checkContracts,
+  findClientCalls,
+  loadContracts,
+} from './contracts';
 export type { AuthorizationDecision, PolicyType } from './decide';
 export { type Explanation, explainDecision, type Fix, type StatementView } from './explain';
 export { formatExplanation } from './explain-format';
