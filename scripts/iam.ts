@@ -1,5 +1,5 @@
 // `npm run iam -- <command>`: the stage's IAM from the compiled templates, without running anything.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   checkContracts,
@@ -36,6 +36,8 @@ RUN is a run file, or the latest run of "integration" (the integration suite), "
   npm run iam -- explain --as orders GET users /users/42
   npm run iam -- can --as notifications POST users /users
   npm run iam -- report --from integration --suggest`;
+
+const REPO_ROOT = resolve(__dirname, '..');
 
 /** A command line that cannot be run as given: the usage, exit 2. */
 class UsageError extends Error {
@@ -87,13 +89,14 @@ async function main(argv: string[]): Promise<number> {
   return run();
 }
 
-function stageIam(values: Values): Promise<StageIam> {
+function stageIam(values: Values, extraServiceDirs: string[] = []): Promise<StageIam> {
   const stage = values.stage ?? 'local';
   if (!/^[a-zA-Z][a-zA-Z0-9-]*$/.test(stage))
     throw new UsageError(`--stage must be letters, digits and -, not "${stage}"`);
   return loadStageIam({
     stage,
-    repoRoot: resolve(__dirname, '..'),
+    repoRoot: REPO_ROOT,
+    extraServiceDirs,
     package: values['no-package'] ? 'never' : 'if-needed',
     log: (line) => console.error(line),
   });
@@ -143,8 +146,12 @@ async function ask(values: Values, rest: string[], command: 'explain' | 'can'): 
 
 async function report(values: Values, rest: string[]): Promise<number> {
   noExtra(rest, 'report');
-  const iam = await stageIam(values);
-  const run = readRun(findRun(iam.repoRoot, values.from ?? 'latest'));
+  const run = readRun(findRun(REPO_ROOT, values.from ?? 'latest'));
+  // Services the run had besides the repository's own (the integration suite's fixture services).
+  const extra = run.header.services
+    .filter((service) => !service.file.startsWith('services/'))
+    .map((service) => dirname(resolve(REPO_ROOT, service.file)));
+  const iam = await stageIam(values, extra);
   const ci = values.ci || values.check;
   const known = iam.services.filter((service) => service.roles.length > 0).map((service) => service.name);
   for (const name of values.service ?? []) {

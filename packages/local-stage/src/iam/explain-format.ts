@@ -50,7 +50,10 @@ export function formatExplanation(explanation: Explanation, options: { indent?: 
     lines.push(
       `  decision   no ${policyWords(explanation.decidedBy)} allows it${explanation.crossAccount ? ' (another account owns the resource)' : ''}; no Deny matched`,
     );
-    if (explanation.closest.length === 0) lines.push('  closest    (no Allow statement to compare)');
+    if (explanation.closest.length === 0)
+      lines.push(
+        `  closest    none: no statement allows ${explanation.action}, nor anything on this resource`,
+      );
     for (const view of explanation.closest) lines.push(...viewLines('closest', view));
   }
   for (const note of explanation.unevaluable) lines.push(`  [local stage] could not evaluate ${note}`);

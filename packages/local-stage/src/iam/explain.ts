@@ -329,7 +329,7 @@ function closestStatements(
     });
   }
   const ranked = candidates
-    .filter((candidate) => candidate.differences.length > 0)
+    .filter((candidate) => candidate.differences.length > 0 && isClose(candidate.differences))
     .sort((a, b) => weight(a.differences) - weight(b.differences));
   const best = ranked[0] ? weight(ranked[0].differences) : 0;
   return ranked
@@ -337,6 +337,28 @@ function closestStatements(
     .slice(0, CLOSEST)
     .map(({ ref, differences }) => viewOf(ref, decided, site(ref), differences));
 }
+
+/**
+ * Close enough to be worth showing: it differs in the action or in the resource, not in both (a
+ * statement for the function's logs says nothing about a denied call to another service).
+ */
+function isClose(differences: Difference[]): boolean {
+  const action = differences.some((difference) => difference.part === 'action');
+  const resource = differences.some((difference) => RESOURCE_PARTS.includes(difference.part));
+  return !(action && resource);
+}
+
+const RESOURCE_PARTS: RequestPart[] = [
+  'partition',
+  'service',
+  'region',
+  'account',
+  'resource',
+  'api',
+  'stage',
+  'verb',
+  'path',
+];
 
 /** A statement for another service or action is further away than one differing in a path or a stage. */
 function weight(differences: Difference[]): number {
@@ -461,6 +483,7 @@ function implicitSummary(
   const parts = [`no ${POLICY_TYPE[decision.decidedBy]} allows it${across}`];
   const [first] = closest;
   if (first) parts.push(`closest: ${describeView(first)}, ${differenceText(first.differences)}`);
+  else parts.push(`no statement comes close to ${decided.request.action} on it`);
   if (unevaluable.length) parts.push(`[local stage] could not evaluate ${unevaluable.join('; ')}`);
   if (fix?.yaml && fix.statement) {
     const resource = fix.yaml

@@ -529,7 +529,7 @@ function patches(iam: StageIam, roles: RoleReport[]): UsageReport['patches'] {
           ? withCommentsAbove(found.yml.lines, found.item.startLine)
           : found.item.startLine;
       const edits = byFile.get(found.service.file) ?? [];
-      edits.push({ from, to: found.item.endLine, lines: narrowing.yaml });
+      edits.push(trimmed({ from, to: found.item.endLine, lines: narrowing.yaml }, found.yml.lines));
       byFile.set(found.service.file, edits);
     }
   }
@@ -537,6 +537,21 @@ function patches(iam: StageIam, roles: RoleReport[]): UsageReport['patches'] {
     const service = iam.services.find((candidate) => candidate.file === file);
     return { file, diff: service?.yml ? unifiedDiff(file, service.yml.text, edits) : '' };
   });
+}
+
+/** The edit without the lines it would leave as they are, so the patch shows only what changes. */
+function trimmed(edit: LineEdit, lines: string[]): LineEdit {
+  let { from, to } = edit;
+  const added = [...edit.lines];
+  while (from <= to && added.length > 0 && lines[from - 1] === added[0]) {
+    from += 1;
+    added.shift();
+  }
+  while (to >= from && added.length > 0 && lines[to - 1] === added.at(-1)) {
+    to -= 1;
+    added.pop();
+  }
+  return { from, to, lines: added };
 }
 
 /** The first line of the comment block right above an item: it describes the statement removed. */

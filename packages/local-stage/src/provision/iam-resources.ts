@@ -1,5 +1,5 @@
 import { awsManagedPolicy, isAwsManagedPolicyArn } from '../iam';
-import { awsId } from '../identity/ids';
+import { apiGatewayId, awsId } from '../identity/ids';
 import type { Role } from '../identity/key-ring';
 import type { NamedPolicy, PolicyDocument } from '../types';
 import type { ProvisionedResource, ResourceRequest, StageServices } from './context';
@@ -17,7 +17,7 @@ import { generatedName, optionalString, propertyError } from './properties';
  */
 export function provisionRole(request: ResourceRequest): ProvisionedResource {
   const { stage } = request;
-  const roleName = optionalString(request, 'RoleName') ?? generatedName(request, awsId('AROA').slice(4, 12));
+  const roleName = optionalString(request, 'RoleName') ?? generatedName(request, stableSuffix(request));
   const path = optionalString(request, 'Path') ?? '/';
   const arn = `arn:aws:iam::${stage.accountId}:role${path}${roleName}`;
   const role: Role = { roleName, arn, roleId: awsId('AROA'), policies: inlinePolicies(request, 'Policies') };
@@ -48,8 +48,7 @@ export function provisionPolicy(request: ResourceRequest): ProvisionedResource {
  * that names it in `ManagedPolicyArns` or as its `PermissionsBoundary`.
  */
 export function provisionManagedPolicy(request: ResourceRequest): ProvisionedResource {
-  const name =
-    optionalString(request, 'ManagedPolicyName') ?? generatedName(request, awsId('AROA').slice(4, 12));
+  const name = optionalString(request, 'ManagedPolicyName') ?? generatedName(request, stableSuffix(request));
   const path = optionalString(request, 'Path') ?? '/';
   const arn = `arn:aws:iam::${request.stage.accountId}:policy${path}${name}`;
   const policy: NamedPolicy = {
@@ -59,6 +58,17 @@ export function provisionManagedPolicy(request: ResourceRequest): ProvisionedRes
   managedPoliciesOf(request.stage).set(arn, policy);
   for (const role of rolesNamed(request)) attach(role, policy);
   return { physicalId: arn, attributes: { PolicyArn: arn, PolicyId: awsId('ANPA') } };
+}
+
+/**
+ * The suffix CloudFormation adds to a name the template leaves out, the same on every start (as a
+ * deployed stack keeps its names across updates), so reports and run files name the same policy.
+ */
+function stableSuffix(request: ResourceRequest): string {
+  const { stage, stack, logicalId } = request;
+  return apiGatewayId(`${stage.accountId}/${stage.region}/${stack.stackName}/${logicalId}`)
+    .toUpperCase()
+    .slice(0, 8);
 }
 
 /** The customer managed policies provisioned so far, by ARN. */

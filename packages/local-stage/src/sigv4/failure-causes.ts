@@ -318,15 +318,6 @@ function headerCauses(request: ReceivedRequest, params: SignatureParams): Signat
       ),
     );
   }
-  const host = headerValues(request, 'host')[0];
-  if (host && /:\d+$/.test(host) && params.signedHeaders.includes('host')) {
-    causes.push(
-      possible(
-        'header-changed',
-        `Host is ${host}, port included: a signer given the endpoint without its port signs another Host`,
-      ),
-    );
-  }
   const rewritten = params.signedHeaders.filter((name) => REWRITTEN.includes(name));
   if (rewritten.length > 0) {
     const charset =
