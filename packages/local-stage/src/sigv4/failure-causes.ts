@@ -96,6 +96,14 @@ export function diagnoseSignature(
     causes.push(likely('incomplete', `the signature is incomplete: ${firstLine(error.message)}`));
   }
   if (error.errorType === 'InvalidSignatureException' && /does not match/.test(error.message)) {
+    if (!causes.some((cause) => cause.likelihood === 'likely')) {
+      causes.push(
+        possible(
+          'header-changed',
+          'the method, path, query string or a signed header changed between signing and sending (a proxy, a redirect, a client that adds or rewrites headers)',
+        ),
+      );
+    }
     causes.push(
       possible(
         'secret-key',

@@ -13,7 +13,11 @@ describe('explaining a decision with the stage IAM', () => {
     expect(answer.explanation.matched).toEqual([
       expect.objectContaining({
         statement: { policyName: 'orders-local-lambda', index: 1, policyType: 'identity' },
-        site: expect.objectContaining({ file: 'services/orders/serverless.yml', line: 8, where: 'provider.iam.role.statements' }),
+        site: expect.objectContaining({
+          file: 'services/orders/serverless.yml',
+          line: 8,
+          where: 'provider.iam.role.statements',
+        }),
       }),
     ]);
   });
@@ -25,11 +29,25 @@ describe('explaining a decision with the stage IAM', () => {
 
     expect(allowed).toBe(false);
     expect(explanation.effect).toBe('ImplicitDeny');
-    expect(explanation.target).toEqual({ service: 'users', apiId: usersApiId, stage: 'local', verb: 'GET', path: '/users/42', route: 'GET /users/{id}' });
+    expect(explanation.target).toEqual({
+      service: 'users',
+      apiId: usersApiId,
+      stage: 'local',
+      verb: 'GET',
+      path: '/users/42',
+      route: 'GET /users/{id}',
+    });
     expect(explanation.closest).toHaveLength(1);
-    expect(explanation.closest[0]?.differences).toEqual([{ part: 'stage', statement: 'prod', request: 'local' }]);
+    expect(explanation.closest[0]?.differences).toEqual([
+      { part: 'stage', statement: 'prod', request: 'local' },
+    ]);
     expect(explanation.closest[0]?.site).toMatchObject({ file: 'services/orders/serverless.yml', line: 7 });
-    expect(explanation.fix).toMatchObject({ kind: 'add-statement', file: 'services/orders/serverless.yml', where: 'provider.iam.role.statements', line: 6 });
+    expect(explanation.fix).toMatchObject({
+      kind: 'add-statement',
+      file: 'services/orders/serverless.yml',
+      where: 'provider.iam.role.statements',
+      line: 6,
+    });
     expect(explanation.fix?.yaml).toEqual([
       '        - Effect: Allow',
       '          Action: execute-api:Invoke',
@@ -43,7 +61,9 @@ describe('explaining a decision with the stage IAM', () => {
 
     const { explanation } = iam.role('orders').check('PATCH', 'users', '/users/42');
 
-    expect(explanation.closest[0]?.differences).toEqual([{ part: 'verb', statement: 'GET', request: 'PATCH' }]);
+    expect(explanation.closest[0]?.differences).toEqual([
+      { part: 'verb', statement: 'GET', request: 'PATCH' },
+    ]);
     expect(explanation.fix?.statement?.Resource).toMatch(/\/local\/PATCH\/users\/\*$/);
     expect(explanation.fix?.yaml?.at(-1)).toContain('#{UsersApiId}/${sls:stage}/PATCH/users/*"');
   });
@@ -81,10 +101,22 @@ describe('explaining a decision with the stage IAM', () => {
   it('says a Deny of the callee resource policy wins, where it is written, and that no grant helps', async () => {
     const { iam } = await syntheticStage({
       usersResourcePolicy: {
-        yaml: ['      - Effect: Deny', '        Principal: "*"', '        Action: execute-api:Invoke', '        Resource: execute-api:/*/DELETE/users/*'],
+        yaml: [
+          '      - Effect: Deny',
+          '        Principal: "*"',
+          '        Action: execute-api:Invoke',
+          '        Resource: execute-api:/*/DELETE/users/*',
+        ],
         document: {
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Deny', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*/DELETE/users/*' }],
+          Statement: [
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'execute-api:Invoke',
+              Resource: 'execute-api:/*/DELETE/users/*',
+            },
+          ],
         },
       },
       grant: {
@@ -98,7 +130,11 @@ describe('explaining a decision with the stage IAM', () => {
     expect(allowed).toBe(false);
     expect(explanation.effect).toBe('ExplicitDeny');
     expect(explanation.decidedBy).toBe('resource');
-    expect(explanation.matched[0]?.site).toMatchObject({ file: 'services/users/serverless.yml', line: 6, where: 'provider.apiGateway.resourcePolicy' });
+    expect(explanation.matched[0]?.site).toMatchObject({
+      file: 'services/users/serverless.yml',
+      line: 6,
+      where: 'provider.apiGateway.resourcePolicy',
+    });
     expect(explanation.fix?.kind).toBe('explicit-deny');
   });
 
@@ -119,16 +155,26 @@ describe('explaining a decision with the stage IAM', () => {
 
     const text = formatExplanation(iam.role('orders').check('GET', 'users', '/users/42').explanation);
 
-    expect(text).toMatch(/^DENIED \(implicit deny\): role orders-local-us-east-1-lambdaRole → execute-api:Invoke on arn:aws:execute-api:/);
-    expect(text).toContain('  closest    statement 1 of policy orders-local-lambda — services/orders/serverless.yml:7');
+    expect(text).toMatch(
+      /^DENIED \(implicit deny\): role orders-local-us-east-1-lambdaRole → execute-api:Invoke on arn:aws:execute-api:/,
+    );
+    expect(text).toContain(
+      '  closest    statement 1 of policy orders-local-lambda — services/orders/serverless.yml:7',
+    );
     expect(text).toContain('               stage: the statement has prod, the request local');
-    expect(text).toContain('  fix        add to services/orders/serverless.yml, provider.iam.role.statements (line 6):');
-    expect(text).toContain('                 Resource: "arn:aws:execute-api:#{AWS::Region}:#{AWS::AccountId}:#{UsersApiId}/${sls:stage}/GET/users/*"');
+    expect(text).toContain(
+      '  fix        add to services/orders/serverless.yml, provider.iam.role.statements (line 6):',
+    );
+    expect(text).toContain(
+      '                 Resource: "arn:aws:execute-api:#{AWS::Region}:#{AWS::AccountId}:#{UsersApiId}/${sls:stage}/GET/users/*"',
+    );
   });
 
   it('refuses to guess a role: names the roles there are', async () => {
     const { iam } = await syntheticStage();
 
-    expect(() => iam.role('payments')).toThrow('No role or service payments in stage local; there are: orders (orders-local-us-east-1-lambdaRole)');
+    expect(() => iam.role('payments')).toThrow(
+      'No role or service payments in stage local; there are: orders (orders-local-us-east-1-lambdaRole)',
+    );
   });
 });

@@ -5,7 +5,10 @@ import { ANY_USER_ROUTE, GET_USER, recordedRun, syntheticStage } from '../fixtur
 
 const ORDERS_FILE = 'services/orders/serverless.yml';
 
-async function reportOf(options: Parameters<typeof syntheticStage>[0], calls: Parameters<typeof recordedRun>[1]) {
+async function reportOf(
+  options: Parameters<typeof syntheticStage>[0],
+  calls: Parameters<typeof recordedRun>[1],
+) {
   const stage = await syntheticStage(options);
   const run = await recordedRun(stage, calls);
   const report = usageReport(stage.iam, run);
@@ -28,12 +31,17 @@ describe('least privilege from use', () => {
       expect.objectContaining({
         kind: 'routes-never-called',
         site: expect.objectContaining({ file: ORDERS_FILE, line: 7 }),
-        text: expect.stringMatching(/\/local\/\*\/users\/\* also grants DELETE \/users\/\{id\} \(users\), PATCH \/users\/\{id\} \(users\), never called$/),
+        text: expect.stringMatching(
+          /\/local\/\*\/users\/\* also grants DELETE \/users\/\{id\} \(users\), PATCH \/users\/\{id\} \(users\), never called$/,
+        ),
       }),
     ]);
     expect(orders.statements.find((usage) => usage.site?.line === 7)).toMatchObject({
       uses: 2,
-      used: [expect.objectContaining({ route: 'GET /users/{id} (users)', count: 1 }), expect.objectContaining({ route: 'GET /users/{id} (users)', count: 1 })],
+      used: [
+        expect.objectContaining({ route: 'GET /users/{id} (users)', count: 1 }),
+        expect.objectContaining({ route: 'GET /users/{id} (users)', count: 1 }),
+      ],
     });
     expect(report.patches).toEqual([
       {
@@ -55,7 +63,9 @@ describe('least privilege from use', () => {
       },
     ]);
     expect(ciFailures(report)).toEqual([
-      expect.stringMatching(/^services\/orders\/serverless\.yml:7: orders \(orders-local-us-east-1-lambdaRole\): .* also grants DELETE/),
+      expect.stringMatching(
+        /^services\/orders\/serverless\.yml:7: orders \(orders-local-us-east-1-lambdaRole\): .* also grants DELETE/,
+      ),
     ]);
   });
 
@@ -103,15 +113,22 @@ describe('least privilege from use', () => {
     ]);
 
     expect(orders.findings).toEqual([
-      expect.objectContaining({ kind: 'routes-never-called', allowedBy: { line: 21, reason: 'orders will soon update users' } }),
+      expect.objectContaining({
+        kind: 'routes-never-called',
+        allowedBy: { line: 21, reason: 'orders will soon update users' },
+      }),
     ]);
     expect(ciFailures(report)).toEqual([]);
     expect(formatUsageReport(report)).toContain('(custom.iamAllowBroader: orders will soon update users)');
   });
 
   it('fails the CI mode on an allow-list entry without a reason', async () => {
-    const allowBroader = ['    - resource: "arn:aws:execute-api:#{AWS::Region}:#{AWS::AccountId}:#{UsersApiId}/${sls:stage}/*/users/*"'];
-    const { report } = await reportOf({ grant: ANY_USER_ROUTE, allowBroader }, [['GET', 'users', '/users/42']]);
+    const allowBroader = [
+      '    - resource: "arn:aws:execute-api:#{AWS::Region}:#{AWS::AccountId}:#{UsersApiId}/${sls:stage}/*/users/*"',
+    ];
+    const { report } = await reportOf({ grant: ANY_USER_ROUTE, allowBroader }, [
+      ['GET', 'users', '/users/42'],
+    ]);
 
     expect(ciFailures(report)).toContain(`${ORDERS_FILE}:21: custom.iamAllowBroader entry without a reason`);
   });
@@ -143,6 +160,8 @@ describe('least privilege from use', () => {
     const report = usageReport(stage.iam, run);
 
     expect(report.run.changedServices).toEqual(['orders']);
-    expect(ciFailures(report)[0]).toBe('orders: its template changed since this run; run the integration suite again');
+    expect(ciFailures(report)[0]).toBe(
+      'orders: its template changed since this run; run the integration suite again',
+    );
   });
 });
