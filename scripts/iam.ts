@@ -11,6 +11,7 @@ import {
   loadStageIam,
   readRun,
   type StageIam,
+  type UsageReport,
   usageReport,
 } from '@internal-apis/local-stage/iam';
 
@@ -167,7 +168,9 @@ async function report(values: Values, rest: string[]): Promise<number> {
   const result = usageReport(iam, run, services ? { services } : {});
   const failures = ci ? ciFailures(result) : [];
   if (values.json) console.log(JSON.stringify(ci ? { ...result, failures } : result, null, 2));
-  else console.log(formatUsageReport(result, { suggest: values.suggest === true }));
+  else if (!ci || values.suggest)
+    console.log(formatUsageReport(result, { suggest: values.suggest === true }));
+  else console.log(ciSummary(result));
   if (!ci) return 0;
   if (failures.length === 0) {
     console.log(
@@ -179,6 +182,21 @@ async function report(values: Values, rest: string[]): Promise<number> {
     `\nIAM check failed (${failures.length}):\n${failures.map((failure) => `  ${failure}`).join('\n')}`,
   );
   return 1;
+}
+
+/** One line per role: what the CI mode checked, so `npm test` output stays short. */
+function ciSummary(result: UsageReport): string {
+  const lines = [`IAM from use: ${result.run.file.replace(`${REPO_ROOT}/`, '')}`];
+  for (const role of result.roles) {
+    const own = role.statements.filter((usage) => usage.site?.line !== undefined && !usage.forLambdaService);
+    const used = own.filter((usage) => usage.uses > 0).length;
+    const open = role.findings.filter((finding) => !finding.allowedBy?.reason).length;
+    const kept = role.findings.length - open;
+    lines.push(
+      `  ${role.service}: ${used}/${own.length} statements used, ${open} broader than used${kept ? `, ${kept} kept with a reason` : ''}, ${role.denials.length} denied requests`,
+    );
+  }
+  return lines.join('\n');
 }
 
 async function contracts(values: Values, rest: string[]): Promise<number> {

@@ -249,10 +249,23 @@ export function readRun(file: string): Run {
 }
 
 /**
- * A digest of a compiled template, so a report can tell when the templates changed since the run.
+ * A digest of what a compiled template says about IAM: its parameters, its IAM resources and its REST
+ * API's resources and methods. Code keys and deployment ids (which change with every package) are left
+ * out, so a report can tell when the grants or routes changed since the run.
  *
  * @example templateDigest(stack.template); // 'sha256:3f2a…'
  */
-export function templateDigest(template: unknown): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 16)}`;
+export function templateDigest(template: {
+  Parameters?: unknown;
+  Resources: Record<string, { Type: string }>;
+}): string {
+  const relevant = Object.entries(template.Resources)
+    .filter(
+      ([, resource]) =>
+        resource.Type.startsWith('AWS::IAM::') ||
+        (resource.Type.startsWith('AWS::ApiGateway::') && resource.Type !== 'AWS::ApiGateway::Deployment'),
+    )
+    .sort(([a], [b]) => a.localeCompare(b));
+  const text = JSON.stringify({ parameters: template.Parameters ?? {}, resources: relevant });
+  return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
