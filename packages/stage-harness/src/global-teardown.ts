@@ -8,6 +8,8 @@ export default async function globalTeardown(): Promise<void> {
   const run = stage?.runFile;
   if (run) {
     console.log(`\nIAM decisions of this run: ${relative(process.cwd(), run)}`);
-    console.log('  npm run iam -- report --from integration [--suggest]   (least privilege, from what the suite used)');
+    console.log(
+      '  npm run iam -- report --from integration [--suggest]   (least privilege, from what the suite used)',
+    );
   }
 }
