@@ -12,6 +12,11 @@ it('hold for every caller of every service', async () => {
   const contracts = await loadContracts(iam);
 
   expect(contracts.apis.map((api) => api.service)).toEqual(['users']);
-  expect(contracts.callers.map((caller) => caller.service).sort()).toEqual(['notifications', 'orders']);
+  expect(
+    contracts.callers
+      .filter((caller) => caller.calls)
+      .map((caller) => caller.service)
+      .sort(),
+  ).toEqual(['notifications', 'orders']);
   expect(checkContracts(iam, contracts).map((problem) => problem.message)).toEqual([]);
 }, 180_000);

@@ -26,7 +26,8 @@ export interface ApiContract {
 /** What a caller calls: per callee, the client methods it uses. */
 export interface CallerContract {
   service: string;
-  calls: Readonly<Record<string, readonly string[]>>;
+  /** Absent for a service that declares no calls (no `src/calls.ts`): its grants are still checked. */
+  calls?: Readonly<Record<string, readonly string[]>>;
   /** The caller's folder, to find client calls in its code (`src/**\/*.ts`). */
   dir?: string;
 }
@@ -111,6 +112,7 @@ function declaredCalls(
   apis: Map<string, ApiContract>,
 ): ContractProblem[] {
   const role = roleOf(iam, caller);
+  if (!role && !caller.calls) return [];
   if (!role)
     return [
       {
@@ -120,7 +122,7 @@ function declaredCalls(
       },
     ];
   const problems: ContractProblem[] = [];
-  for (const [callee, methods] of Object.entries(caller.calls)) {
+  for (const [callee, methods] of Object.entries(caller.calls ?? {})) {
     const contract = apis.get(callee);
     if (!contract) {
       problems.push({
@@ -179,7 +181,7 @@ function grants(iam: StageIam, caller: CallerContract, apis: Map<string, ApiCont
   if (!role) return [];
   const principal = role.session();
   const declared = new Set<string>();
-  for (const [callee, methods] of Object.entries(caller.calls)) {
+  for (const [callee, methods] of Object.entries(caller.calls ?? {})) {
     for (const method of methods) {
       const route = apis.get(callee)?.routes[method];
       if (route) declared.add(`${route.method.toUpperCase()} ${route.path} (${callee})`);
@@ -209,6 +211,7 @@ function grants(iam: StageIam, caller: CallerContract, apis: Map<string, ApiCont
           });
           continue;
         }
+        if (!caller.calls) continue;
         for (const route of reached.filter((candidate) => !declared.has(candidate))) {
           problems.push({
             kind: 'grant-beyond-calls',
@@ -264,7 +267,7 @@ function callsInCode(caller: CallerContract, apis: Map<string, ApiContract>): Co
   const problems: ContractProblem[] = [];
   for (const contract of apis.values()) {
     if (!contract.client) continue;
-    const declared = new Set(caller.calls[contract.service] ?? []);
+    const declared = new Set(caller.calls?.[contract.service] ?? []);
     for (const call of findClientCalls(caller.dir, contract.client, Object.keys(contract.routes))) {
       if (declared.has(call.method)) continue;
       const route = contract.routes[call.method];
@@ -341,6 +344,8 @@ export async function loadContracts(iam: StageIam): Promise<ContractsInput> {
       const { calls } = (await import(callsFile)) as { calls?: CallerContract['calls'] };
       if (!calls) throw new LocalStageError(`${callsFile} exports no \`calls\``);
       input.callers.push({ service: service.name, calls, dir });
+    } else if (service.roles.length > 0) {
+      input.callers.push({ service: service.name, dir });
     }
   }
   return input;
