@@ -71,6 +71,8 @@ interface RunEnd {
   type: 'end';
   endedAt: string;
   counts: Record<string, number>;
+  /** Decisions not written because the run had more distinct ones than a file keeps. */
+  dropped?: number;
 }
 
 type RunLine = RunHeader | RecordedDecision | RecordedSignatureFailure | RunEnd;
@@ -83,10 +85,17 @@ export interface Run {
   signatureFailures: RecordedSignatureFailure[];
   /** False when the stage did not stop cleanly: counts are then at least 1 each. */
   complete: boolean;
+  /** Decisions beyond the distinct ones a run file keeps, counted but not written. */
+  dropped: number;
 }
 
 /** Run files kept per source; older ones are removed when a new run starts. */
 const KEPT_RUNS = 20;
+/**
+ * Distinct decisions a run file keeps (a line each, and a key in memory). A load test calling with a
+ * new id each time would otherwise grow both without bound; beyond it, new ones are only counted.
+ */
+const MAX_DISTINCT = 20_000;
 
 /**
  * Writes the access decisions of one stage run as JSON lines, `{repoRoot}/.local-stage/runs/{source}-{time}.jsonl`:
@@ -103,6 +112,7 @@ const KEPT_RUNS = 20;
 export class RunFile {
   private readonly ids = new Map<string, number>();
   private readonly counts = new Map<number, number>();
+  private dropped = 0;
   private closed = false;
 
   private constructor(
@@ -153,15 +163,20 @@ export class RunFile {
     if (this.closed) return;
     this.closed = true;
     const counts = Object.fromEntries([...this.counts].filter(([, count]) => count > 1));
-    this.write({ type: 'end', endedAt: new Date().toISOString(), counts }, true);
+    const dropped = this.dropped > 0 ? { dropped: this.dropped } : {};
+    this.write({ type: 'end', endedAt: new Date().toISOString(), counts, ...dropped }, true);
     await new Promise<void>((done) => this.stream.end(done));
   }
 
-  /** Counts a decision; true when it was seen before. */
+  /** Counts a decision; true when it is not to be written (seen before, or past the limit). */
   private count(key: string): boolean {
     const known = this.ids.get(key);
     if (known !== undefined) {
       this.counts.set(known, (this.counts.get(known) ?? 1) + 1);
+      return true;
+    }
+    if (this.ids.size >= MAX_DISTINCT) {
+      this.dropped += 1;
       return true;
     }
     this.ids.set(key, this.ids.size + 1);
@@ -204,8 +219,12 @@ export function findRun(repoRoot: string, from = 'latest'): string {
   const runs = existsSync(dir)
     ? readdirSync(dir)
         .filter((name) => name.endsWith('.jsonl') && (from === 'latest' || name.startsWith(`${from}-`)))
+        .sort(
+          (a, b) =>
+            startOf(b).localeCompare(startOf(a)) ||
+            statSync(join(dir, b)).mtimeMs - statSync(join(dir, a)).mtimeMs,
+        )
         .map((name) => join(dir, name))
-        .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
     : [];
   const [latest] = runs;
   if (!latest) {
@@ -214,6 +233,11 @@ export function findRun(repoRoot: string, from = 'latest'): string {
     );
   }
   return latest;
+}
+
+/** When a run started, from its file name (`integration-20260504T101500Z-4242.jsonl`). */
+function startOf(name: string): string {
+  return /-(\d{8}T\d{6}Z)-\d+\.jsonl$/.exec(name)?.[1] ?? '';
 }
 
 /**
@@ -245,6 +269,7 @@ export function readRun(file: string): Run {
       .filter((line): line is RecordedSignatureFailure => line.type === 'signature')
       .map((line) => ({ ...line, count: count(line.id) })),
     complete: end !== undefined,
+    dropped: end?.dropped ?? 0,
   };
 }
 

@@ -70,6 +70,9 @@ export class StageExplainer {
   }
 
   private record(decided: DecidedRequest): string | undefined {
+    const run = this.options.run();
+    // An allowed request matters only to the run file; the front door's hot path stays light.
+    if (decided.decision.effect === 'Allow' && !run) return undefined;
     const iam = this.options.iam();
     const { principal, request, decision, resourcePolicy } = decided;
     const statements = decision.matched.map((ref) => ({
@@ -89,11 +92,11 @@ export class StageExplainer {
       statements,
     };
     if (decision.effect === 'Allow') {
-      this.options.run()?.decision(recorded);
+      run?.decision(recorded);
       return undefined;
     }
     const explanation = explainDecision(decided, iam);
-    this.options.run()?.decision({ ...recorded, explanation });
+    run?.decision({ ...recorded, explanation });
     this.options.log(
       `[iam] 403 AccessDenied: ${principal.arn} → ${request.action} on ${request.resource}: ${explanation.summary}`,
     );

@@ -15,6 +15,11 @@ export function formatUsageReport(report: UsageReport, options: { suggest?: bool
   const lines = [
     `IAM from use: ${shownPath(run.file)} (${run.source}, started ${run.startedAt}${run.complete ? '' : ', did not stop cleanly: counts are lower bounds'})`,
   ];
+  if (run.dropped > 0) {
+    lines.push(
+      `  ${run.dropped} decisions beyond the distinct ones a run file keeps were counted, not written`,
+    );
+  }
   if (run.changedServices.length > 0) {
     lines.push(
       `  templates changed since this run: ${run.changedServices.join(', ')} (run it again for a report of the current grants)`,

@@ -88,7 +88,14 @@ export interface RoleReport {
 }
 
 export interface UsageReport {
-  run: { file: string; source: string; startedAt: string; complete: boolean; changedServices: string[] };
+  run: {
+    file: string;
+    source: string;
+    startedAt: string;
+    complete: boolean;
+    dropped: number;
+    changedServices: string[];
+  };
   roles: RoleReport[];
   /** Principals that are no role of a service (the developer, unsigned callers). */
   otherPrincipals: Array<{ principal: string; allowed: number; denied: number }>;
@@ -127,6 +134,7 @@ export function usageReport(iam: StageIam, run: Run, options: UsageReportOptions
       source: run.header.source,
       startedAt: run.header.startedAt,
       complete: run.complete,
+      dropped: run.dropped,
       changedServices: changedServices(iam, run),
     },
     roles,

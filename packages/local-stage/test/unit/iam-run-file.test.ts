@@ -50,6 +50,17 @@ describe('the run file of a stage', () => {
     ]);
   });
 
+  it('keeps at most 20,000 distinct decisions, and counts the rest', async () => {
+    const run = RunFile.open(join(repo(), '.local-stage/runs'), { source: 'bench', ...HEADER });
+    for (let i = 0; i < 20_010; i += 1) run.decision({ ...ALLOWED, resource: `${ALLOWED.resource}/${i}` });
+    await run.close();
+
+    const read = readRun(run.file);
+
+    expect(read.decisions).toHaveLength(20_000);
+    expect(read.dropped).toBe(10);
+  });
+
   it('reads a run the stage did not stop cleanly, each decision counted once', () => {
     const file = join(repo(), 'start-killed.jsonl');
     const lines = [
