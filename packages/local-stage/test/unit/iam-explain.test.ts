@@ -138,6 +138,30 @@ describe('explaining a decision with the stage IAM', () => {
     expect(explanation.fix?.kind).toBe('explicit-deny');
   });
 
+  it('finds a grant written in a policy resource, and adds the new one there, with the partition variable the file uses', async () => {
+    const { iam } = await syntheticStage({ grant: WRONG_STAGE, grantInPolicyResource: true });
+
+    const { explanation } = iam.role('orders').check('GET', 'users', '/users/42');
+
+    expect(explanation.closest[0]).toMatchObject({
+      statement: { policyName: 'orders-local-calls-users', index: 0 },
+      site: {
+        file: 'services/orders/serverless.yml',
+        line: 30,
+        where: 'resources.Resources.CallsUsersPolicy.Properties.PolicyDocument.Statement',
+      },
+    });
+    expect(explanation.fix).toMatchObject({
+      where: 'resources.Resources.CallsUsersPolicy.Properties.PolicyDocument.Statement',
+      line: 29,
+    });
+    expect(explanation.fix?.yaml).toEqual([
+      '            - Effect: Allow',
+      '              Action: execute-api:Invoke',
+      '              Resource: "arn:#{AWS::Partition}:execute-api:#{AWS::Region}:#{AWS::AccountId}:#{UsersApiId}/${sls:stage}/GET/users/*"',
+    ]);
+  });
+
   it('explains a route the callee does not serve as API Gateway refuses it, listing the routes', async () => {
     const { iam } = await syntheticStage();
 
