@@ -147,7 +147,7 @@ async function ask(values: Values, rest: string[], command: 'explain' | 'can'): 
 
 async function report(values: Values, rest: string[]): Promise<number> {
   noExtra(rest, 'report');
-  const run = readRun(findRun(REPO_ROOT, values.from ?? 'latest'));
+  const run = readRun(usage(() => findRun(REPO_ROOT, values.from ?? 'latest')));
   // Services the run had besides the repository's own (the integration suite's fixture services).
   const extra = run.header.services
     .filter((service) => !service.file.startsWith('services/'))
