@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import * as z from 'zod';
 import { LocalStageError } from '../errors';
 import type { PackagedStack, Template } from './template';
@@ -35,10 +35,17 @@ const templateSchema = z.looseObject({
 
 type ServerlessState = z.infer<typeof stateSchema>;
 
+export interface LoadOptions {
+  /** Where the package is, when not `{serviceDir}/.serverless` (`serverless package --package DIR`). */
+  packageDir?: string;
+  /** Artifacts (by zip file name) whose code is an unpacked folder instead of a zip: the task root. */
+  codeDirectories?: Map<string, string>;
+}
+
 /**
  * Reads what `serverless package` wrote in `{serviceDir}/.serverless`: the update-stack template,
  * `serverless-state.json` (service, stage, region) and the zip of every Lambda function and layer,
- * matched to its `S3Key` by file name.
+ * matched to its `S3Key` by file name (or its unpacked folder, from `options.codeDirectories`).
  *
  * @throws LocalStageError when the package is missing or half-written, saying to run
  *   `npx serverless package --stage {stage}` in the service directory.
@@ -47,15 +54,21 @@ type ServerlessState = z.infer<typeof stateSchema>;
  * stack.stackName; // 'users-local'
  * stack.artifacts.get(code.S3Key); // '/…/services/users/.serverless/getUser.zip'
  */
-export function loadPackagedStack(serviceDir: string): PackagedStack {
+export function loadPackagedStack(serviceDir: string, options: LoadOptions = {}): PackagedStack {
   const dir = resolve(serviceDir);
-  const packageDir = join(dir, '.serverless');
-  const state = parseFile(dir, STATE_FILE, stateSchema, LOCAL_STAGE);
+  const packageDir = options.packageDir ?? join(dir, '.serverless');
+  const state = parseFile(dir, packageDir, STATE_FILE, stateSchema, LOCAL_STAGE);
   const { service, provider } = state.service;
-  const template = parseFile(dir, TEMPLATE_FILE, templateSchema, provider.stage) as Template;
+  const template = parseFile(dir, packageDir, TEMPLATE_FILE, templateSchema, provider.stage) as Template;
   const artifacts = new Map<string, string>();
+  const codeDirectories = new Map<string, string>();
   const knownZips = artifactPaths(dir, state);
   for (const s3Key of codeKeys(template)) {
+    const codeDirectory = options.codeDirectories?.get(basename(s3Key));
+    if (codeDirectory) {
+      codeDirectories.set(s3Key, codeDirectory);
+      continue;
+    }
     const zip = [join(packageDir, basename(s3Key)), knownZips.get(basename(s3Key))].find(
       (path) => path && existsSync(path),
     );
@@ -65,26 +78,31 @@ export function loadPackagedStack(serviceDir: string): PackagedStack {
     artifacts.set(s3Key, zip);
   }
   const stackName = provider.stackName ?? `${service}-${provider.stage}`;
-  return { service, stage: provider.stage, region: provider.region, stackName, dir, template, artifacts };
+  return {
+    service,
+    stage: provider.stage,
+    region: provider.region,
+    stackName,
+    dir,
+    template,
+    artifacts,
+    codeDirectories,
+  };
 }
 
-function parseFile<T>(dir: string, file: string, schema: z.ZodType<T>, stage: string): T {
-  const path = join(dir, '.serverless', file);
-  if (!existsSync(path)) throw notPackaged(dir, stage, `.serverless/${file} is missing`);
+function parseFile<T>(dir: string, packageDir: string, file: string, schema: z.ZodType<T>, stage: string): T {
+  const path = join(packageDir, file);
+  const shown = relative(dir, path);
+  if (!existsSync(path)) throw notPackaged(dir, stage, `${shown} is missing`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw notPackaged(dir, stage, `.serverless/${file} is not valid JSON`, error);
+    throw notPackaged(dir, stage, `${shown} is not valid JSON`, error);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw notPackaged(
-      dir,
-      stage,
-      `.serverless/${file} is incomplete (${z.prettifyError(parsed.error)})`,
-      parsed.error,
-    );
+    throw notPackaged(dir, stage, `${shown} is incomplete (${z.prettifyError(parsed.error)})`, parsed.error);
   }
   return parsed.data;
 }

@@ -52,6 +52,8 @@ export interface PackagedStack {
   template: Template;
   /** S3Key of each Lambda Code (and layer Content) → absolute path of its zip. */
   artifacts: Map<string, string>;
+  /** S3Key → the folder holding that zip's files, for code the stage bundled itself (no zip). */
+  codeDirectories?: Map<string, string>;
 }
 
 /** A template parameter's value once resolved: lists for `CommaDelimitedList`, `List<…>` types. */

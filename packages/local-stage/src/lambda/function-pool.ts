@@ -22,6 +22,7 @@ export class FunctionPool {
   private live = 0;
   private readonly waiting: Array<{ resolve: (lease: Lease) => void; reject: (error: Error) => void }> = [];
   private stopped = false;
+  private draining = false;
 
   constructor(
     readonly definition: FunctionDefinition,
@@ -51,6 +52,18 @@ export class FunctionPool {
     return result;
   }
 
+  /**
+   * Takes the pool out of service gently, when its function got new code or was removed: idle
+   * environments stop now (resolves then), busy ones as soon as their invocation ends.
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    const idle = this.idle.splice(0);
+    await Promise.all(idle.map((environment) => environment.terminate()));
+    for (const environment of idle) this.all.delete(environment);
+    this.live -= idle.length;
+  }
+
   /** Terminates every environment; invocations in flight end as crashes. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -78,12 +91,19 @@ export class FunctionPool {
     const next = this.waiting.shift();
     if (environment?.alive && !this.stopped) {
       if (next) next.resolve({ environment });
-      else this.idle.push(environment);
+      else if (!this.draining) this.idle.push(environment);
+      else void this.retire(environment);
       return;
     }
     if (environment) this.all.delete(environment);
     if (next) next.resolve({ coldStart: true });
     else this.live -= 1;
+  }
+
+  private async retire(environment: ExecutionEnvironment): Promise<void> {
+    this.all.delete(environment);
+    this.live -= 1;
+    await environment.terminate();
   }
 
   private adopt(environment: ExecutionEnvironment): ExecutionEnvironment {

@@ -39,18 +39,35 @@ export class LambdaRuntime {
     }
   }
 
-  /** Unpacks the function's zip (once per zip content) and checks its handler; starts no worker. */
+  /**
+   * Unpacks the function's zip (once per zip content) and checks its handler; starts no worker. A
+   * function deployed again gets the new code and configuration from its next invocation on, while
+   * invocations in flight finish on the old (UpdateFunctionCode/UpdateFunctionConfiguration).
+   */
   async deploy(definition: FunctionDefinition): Promise<void> {
     assertValid(definition);
-    const { store } = await this.store();
-    const taskRoot = await store.unpack(definition.codeZip);
+    const taskRoot =
+      definition.codeDirectory ?? (await (await this.store()).store.unpack(definition.codeZip ?? ''));
     await locateHandler(definition, taskRoot);
     this.noteUnsupported(definition);
-    await this.pools.get(definition.functionName)?.stop();
+    const previous = this.pools.get(definition.functionName);
     this.pools.set(
       definition.functionName,
       new FunctionPool(definition, taskRoot, { maxEnvironments: this.maxEnvironments, log: this.log }),
     );
+    await previous?.drain();
+  }
+
+  /** Removes a function (DeleteFunction): no new invocation reaches it, those in flight finish. */
+  async remove(functionName: string): Promise<void> {
+    const pool = this.pools.get(functionName);
+    this.pools.delete(functionName);
+    await pool?.drain();
+  }
+
+  /** Names of the functions deployed. */
+  functionNames(): string[] {
+    return [...this.pools.keys()];
   }
 
   /** Invokes synchronously (RequestResponse); a failure of the function is a result, not a throw. */
@@ -102,7 +119,8 @@ function assertValid(definition: FunctionDefinition): void {
   const problems = [
     !definition.functionName && 'a functionName',
     !definition.handler && 'a handler',
-    !path.isAbsolute(definition.codeZip ?? '') && 'an absolute codeZip path',
+    !path.isAbsolute(definition.codeDirectory ?? definition.codeZip ?? '') &&
+      'an absolute codeZip or codeDirectory path',
     !(definition.timeoutSeconds > 0) && 'a positive timeoutSeconds',
     !(definition.memorySize > 0) && 'a positive memorySize',
     !definition.region && 'a region',

@@ -7,7 +7,12 @@ export interface FunctionDefinition {
   /** As in the template, e.g. `src/handlers/get-user.handler` */
   handler: string;
   /** Absolute path of the zip that `serverless package` wrote. */
-  codeZip: string;
+  codeZip?: string;
+  /**
+   * Or the zip's files, already unpacked (the stage's own bundles): used as the task root as is,
+   * so source maps and stack traces resolve to the files the folder's maps name.
+   */
+  codeDirectory?: string;
   /** e.g. `nodejs22.x`; the local Node runs it, with a one-time note when it is not `nodejs*`. */
   runtime: string;
   /** The template's `Environment.Variables`, resolved. */

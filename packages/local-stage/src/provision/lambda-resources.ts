@@ -9,15 +9,17 @@ export async function provisionFunction(request: ResourceRequest): Promise<Provi
   const role = stage.roles.get(roleArn);
   if (!role) throw propertyError(request, 'Role', `role ${roleArn} is not provisioned in this stage`);
   const code = (request.properties.Code ?? {}) as { S3Key?: unknown; ZipFile?: unknown };
-  const codeZip = typeof code.S3Key === 'string' ? stack.artifacts.get(code.S3Key) : undefined;
-  if (!codeZip)
+  const s3Key = typeof code.S3Key === 'string' ? code.S3Key : undefined;
+  const codeDirectory = s3Key ? stack.codeDirectories?.get(s3Key) : undefined;
+  const codeZip = s3Key ? stack.artifacts.get(s3Key) : undefined;
+  if (!codeZip && !codeDirectory)
     throw propertyError(request, 'Code', `no packaged artifact for ${String(code.S3Key ?? 'inline code')}`);
   const variables =
     ((request.properties.Environment ?? {}) as { Variables?: Record<string, unknown> }).Variables ?? {};
   await stage.lambda.deploy({
     functionName,
     handler: requireString(request, 'Handler'),
-    codeZip,
+    ...(codeDirectory ? { codeDirectory } : { codeZip }),
     runtime: optionalString(request, 'Runtime') ?? 'nodejs22.x',
     environment: Object.fromEntries(
       Object.entries(variables).map(([key, value]) => [
