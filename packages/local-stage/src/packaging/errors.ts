@@ -14,3 +14,14 @@ export class PackagingError extends LocalStageError {
     );
   }
 }
+
+/** The framework could not compile a service's template (its configuration, a variable, a plugin). */
+export class CompileError extends LocalStageError {
+  constructor(
+    readonly service: string,
+    readonly details: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Compiling the template of service "${service}" failed: ${details}`, options);
+  }
+}

@@ -1,0 +1,108 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import { type BundlePlan, bundlePlanSchema } from '../build/bundle-plan';
+import { LocalStageError } from '../errors';
+import { serverlessEnv, serverlessHome } from './serverless-runner';
+
+/** Plain JavaScript, run by plain `node`: see compile-process.js. */
+const COMPILE_PROCESS = path.join(__dirname, 'compile-process.js');
+const TEN_MINUTES_MS = 10 * 60 * 1000;
+
+export interface CompileRequest {
+  /** The service folder (absolute). */
+  dir: string;
+  /** Where `serverless package --package` writes the template and the service state. */
+  outDir: string;
+}
+
+export type CompileOutcome = { ok: true; plan: BundlePlan } | { ok: false; message: string };
+
+export interface CompileOptions {
+  repoRoot: string;
+  stage: string;
+  region?: string;
+  /** Called once per service as soon as its configuration is resolved, before its template is. */
+  onPlan?: (dir: string, plan: BundlePlan) => void;
+  /** Starts the compiler process; tests pass a fake. */
+  forkCompiler?: (env: NodeJS.ProcessEnv) => ChildProcess;
+}
+
+type CompilerMessage =
+  | { type: 'plan'; dir: string; plan: unknown }
+  | { type: 'compiled'; dir: string }
+  | { type: 'failed'; dir: string; message: string }
+  | { type: 'crashed'; message: string };
+
+/**
+ * Compiles the CloudFormation template of several services in one framework process: what
+ * `serverless package --stage {stage} --package {outDir}` writes for each, without bundling (the
+ * stage bundles with the plan each service reports). Resolves with each service's outcome; a service
+ * that fails does not stop the others.
+ *
+ * @example
+ * const outcomes = await compileTemplates([{ dir: '/repo/services/users', outDir }], {
+ *   repoRoot: '/repo',
+ *   stage: 'local',
+ *   onPlan: (dir, plan) => startBundling(dir, plan),
+ * });
+ */
+export function compileTemplates(
+  requests: CompileRequest[],
+  options: CompileOptions,
+): Promise<Map<string, CompileOutcome>> {
+  const outcomes = new Map<string, CompileOutcome>();
+  if (requests.length === 0) return Promise.resolve(outcomes);
+  const env = serverlessEnv(process.env, serverlessHome(options.repoRoot));
+  const child = (options.forkCompiler ?? forkCompileProcess)(env);
+  const plans = new Map<string, BundlePlan>();
+  const output: string[] = [];
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on('data', (chunk) => output.push(String(chunk)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill(), TEN_MINUTES_MS);
+    child.on('message', (message: CompilerMessage) => {
+      if (message.type === 'plan') {
+        const plan = bundlePlanSchema.parse(message.plan);
+        plans.set(message.dir, plan);
+        options.onPlan?.(message.dir, plan);
+      } else if (message.type === 'compiled') {
+        const plan = plans.get(message.dir);
+        outcomes.set(message.dir, plan ? { ok: true, plan } : { ok: false, message: 'no bundle plan' });
+      } else if (message.type === 'failed') {
+        outcomes.set(message.dir, { ok: false, message: message.message });
+      } else {
+        output.push(message.message);
+      }
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new LocalStageError(`Cannot start the template compiler: ${error.message}`, { cause: error }));
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      for (const { dir } of requests) {
+        if (outcomes.has(dir)) continue;
+        const said = output.join('').trim().split('\n').slice(-20).join('\n');
+        const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+        outcomes.set(dir, { ok: false, message: `the template compiler ${how}${said ? `:\n${said}` : ''}` });
+      }
+      resolve(outcomes);
+    });
+    child.send({
+      frameworkDir: frameworkDir(options.repoRoot),
+      stage: options.stage,
+      region: options.region,
+      services: requests,
+    });
+  });
+}
+
+/** The installed framework (osls, as `serverless`), as the service folders resolve it. */
+export function frameworkDir(repoRoot: string): string {
+  return path.dirname(require.resolve('serverless/package.json', { paths: [repoRoot] }));
+}
+
+// No execArgv: the stage's own loader flags (tsx) would only slow a plain-JavaScript child down.
+function forkCompileProcess(env: NodeJS.ProcessEnv): ChildProcess {
+  return fork(COMPILE_PROCESS, [], { env, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+}
