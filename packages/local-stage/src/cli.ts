@@ -1,3 +1,4 @@
+import inspector from 'node:inspector';
 import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -5,13 +6,16 @@ import { LocalStageError } from './errors';
 import { DEFAULTS, LocalStage } from './stage';
 import type { StageDescription } from './stage-files';
 
-const USAGE = `Usage: npm start -- [--port ${DEFAULTS.port}] [--persist DIR] [--no-package] [--explain]
+const USAGE = `Usage: npm start -- [--port ${DEFAULTS.port}] [--persist DIR] [--no-package] [--no-watch] [--inspect[=[HOST:]PORT]] [--explain]
 
 Packages every service for stage "${DEFAULTS.stage}" (unchanged ones are reused), provisions them on this
 machine and serves them behind one endpoint that verifies SigV4 and evaluates IAM as AWS does.
   --port N        front door port (0: any free port)
   --persist DIR   keep DynamoDB and SSM data in DIR between runs (in memory otherwise)
   --no-package    use the packages already in each service's .serverless/
+  --no-watch      no hot reload (by default a saved handler or serverless.yml is reloaded)
+  --inspect       a debugger for every function, on 127.0.0.1:9229 (or the port given); functions
+                  then run up to Lambda's 900 s maximum, so a breakpoint does not time them out
   --explain       print the whole explanation of each refusal: closest statements, what differed,
                   the statement to add to which serverless.yml
 Every access decision goes to .local-stage/runs/start-*.jsonl: \`npm run iam -- report\` reads it.
@@ -19,12 +23,15 @@ While it runs: type "r" and Enter for the access report; Ctrl-C stops it (and pr
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
-    args: argv,
+    // `--inspect` alone, as with node, means the default port.
+    args: argv.map((arg) => (arg === '--inspect' ? `--inspect=${DEFAULT_INSPECT_PORT}` : arg)),
     options: {
       port: { type: 'string' },
       persist: { type: 'string' },
       'no-package': { type: 'boolean' },
       explain: { type: 'boolean' },
+      'no-watch': { type: 'boolean' },
+      inspect: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -34,6 +41,7 @@ async function main(argv: string[]): Promise<void> {
     throw new LocalStageError(`--port must be 0–65535, not ${values.port}`);
   const repoRoot = resolve(__dirname, '../../..');
   const started = Date.now();
+  if (values.inspect !== undefined) openDebugger(values.inspect);
   console.log('Packaging services for stage local…');
   const stage = await LocalStage.start({
     repoRoot,
@@ -42,10 +50,35 @@ async function main(argv: string[]): Promise<void> {
     packageFirst: !values['no-package'],
     explain: values.explain === true,
     recordRun: { source: 'start' },
+    watch: !values['no-watch'],
+    debugging: values.inspect !== undefined,
   });
   console.log(readyText(stage.description, repoRoot, Date.now() - started));
   watchForReportRequests(stage);
   stopOnSignals(stage);
+}
+
+const DEFAULT_INSPECT_PORT = 9229;
+
+/**
+ * Opens the inspector of this process, the stage's: functions run in its worker threads, which a
+ * debugger attached here reaches too (VS Code's js-debug and Chrome DevTools follow workers).
+ */
+function openDebugger(address: string): void {
+  const [host, portText] = address.includes(':') ? address.split(':') : ['127.0.0.1', address];
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new LocalStageError(`--inspect takes a port (0–65535) or HOST:PORT, not ${address}`);
+  try {
+    inspector.open(port, host || '127.0.0.1');
+  } catch (error) {
+    throw new LocalStageError(`Cannot open the debugger on ${address}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  console.log(
+    `Debugger listening on ${inspector.url()}: attach VS Code ("Attach to the local stage") or chrome://inspect`,
+  );
 }
 
 function readyText(description: StageDescription, repoRoot: string, ms: number): string {

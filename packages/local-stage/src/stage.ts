@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { loadPackagedStack, stackOrder } from './cloudformation';
+import { join } from 'node:path';
+import { FileDigests } from './build/file-digests';
+import { loadPackagedStack, type PackagedStack, stackOrder } from './cloudformation';
 import { DynaliteBackend } from './dynamodb/dynalite-backend';
 import { LocalStageError } from './errors';
 import { restApiTarget } from './front-door/guard';
@@ -11,12 +12,15 @@ import { StageExplainer } from './iam/stage-explainer';
 import { StageIam } from './iam/stage-iam';
 import { KeyRing, type Role, rolePrincipal } from './identity/key-ring';
 import { LambdaRuntime } from './lambda';
-import { findServices, packageServices, type ServiceDir } from './packaging';
+import { findServices } from './packaging';
+import { type PreparedService, prepareServices } from './packaging/prepare-services';
 import type { StageServices } from './provision/context';
 import { type ProvisionedStack, provisionStack } from './provision/provision-stack';
 import { ParameterStore } from './ssm';
 import { removeStageFiles, type StageDescription, writeStageFiles } from './stage-files';
 import type { Credentials } from './types';
+import { DeployedFunctions } from './watch/deployed-functions';
+import { InnerLoop } from './watch/inner-loop';
 
 export interface LocalStageOptions {
   /** The repository: its `services/*` are packaged and provisioned. */
@@ -32,8 +36,18 @@ export interface LocalStageOptions {
   persist?: string;
   /** Where stage.json and the credentials go; `{repoRoot}/.local-stage` by default. */
   stateDir?: string;
-  /** Package services first (reusing unchanged packages); false to use what `.serverless/` holds. */
+  /**
+   * Compile templates and bundle functions first, reusing what is unchanged (default); false to
+   * provision what `serverless package` left in each service's `.serverless/`.
+   */
   packageFirst?: boolean;
+  /** Hot reload: rebuild and swap what changes while the stage runs (`npm start` does). */
+  watch?: boolean;
+  /**
+   * A debugger is attached (`npm start -- --inspect`): functions may then run up to Lambda's 900 s
+   * maximum whatever their timeout, so that time spent at a breakpoint does not time them out.
+   */
+  debugging?: boolean;
   log?: (line: string) => void;
   /** Told what each request to the front door was decided and reached (the fuzz suite's instrument). */
   audit?: FrontDoorDeps['audit'];
@@ -52,6 +66,9 @@ interface Settings {
   accountId: string;
   port: number;
 }
+
+/** The longest timeout Lambda allows a function. */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
 export const DEFAULTS: Readonly<Settings> = {
   stage: 'local',
@@ -84,9 +101,8 @@ export class LocalStage {
   static async start(options: LocalStageOptions): Promise<LocalStage> {
     const settings = { ...DEFAULTS, ...definedOnly(options) };
     const log = options.log ?? ((line: string) => console.log(line));
-    const serviceDirs = await prepareServices(options, settings.stage, log);
-    const stacks = stackOrder(serviceDirs.map((dir) => loadPackagedStack(dir)));
     const closers: Array<() => Promise<void>> = [];
+    const digests = new FileDigests();
     try {
       const known: { iam?: StageIam; run?: RunFile; keys?: KeyRing } = {};
       const explainer = new StageExplainer({
@@ -99,8 +115,13 @@ export class LocalStage {
         lookupKey: (accessKeyId) => known.keys?.lookup(accessKeyId),
       });
       const recorder = new AccessRecorder({ onDecision: (decided) => explainer.decided(decided) });
-      const services = await startServices(settings, options, recorder, log, closers, explainer);
+      // Packaging and starting the stage's own services overlap: both take a while, neither needs the other.
+      const [prepared, { services, functions }] = await bothOrFirstFailure(
+        prepare(options, settings, digests, log),
+        startServices(settings, options, recorder, log, closers, explainer),
+      );
       known.keys = services.keys;
+      const stacks = stackOrder(prepared.stacks, { accountId: settings.accountId });
       const provisioned: ProvisionedStack[] = [];
       for (const stack of stacks) provisioned.push(await provisionStack(stack, services));
       known.iam = stageIamOf(settings, options.repoRoot, provisioned, services);
@@ -111,6 +132,26 @@ export class LocalStage {
       const description = describe(settings, services, provisioned);
       const stateDir = options.stateDir ?? join(options.repoRoot, '.local-stage');
       await writeStageFiles(stateDir, description, services.keys.developer);
+      if (options.watch && prepared.services) {
+        const loop = InnerLoop.start({
+          repoRoot: options.repoRoot,
+          stage: settings.stage,
+          region: settings.region,
+          services,
+          functions,
+          prepared: prepared.services,
+          provisioned,
+          digests,
+          log,
+          onStacksChanged: async (now) => {
+            Object.assign(description, describe(settings, services, now));
+            // Refusals are explained against the stacks as they now are.
+            known.iam = stageIamOf(settings, options.repoRoot, now, services);
+            await writeStageFiles(stateDir, description, services.keys.developer);
+          },
+        });
+        closers.unshift(() => loop.close());
+      }
       return new LocalStage(description, services, closers, recorder, stateDir, known.iam, run);
     } catch (error) {
       await closeAll(closers);
@@ -171,28 +212,39 @@ export class LocalStage {
   }
 }
 
-async function prepareServices(
+/** The repository's services, then the extra ones (fixture services in tests). */
+function serviceDirs(options: LocalStageOptions): string[] {
+  return [
+    ...findServices(options.repoRoot).map((service) => service.dir),
+    ...(options.extraServiceDirs ?? []),
+  ];
+}
+
+/**
+ * Every service's stack, ready to provision: templates compiled and functions bundled as needed
+ * (prepareServices), or, with `packageFirst: false`, what `serverless package` left in `.serverless/`.
+ */
+async function prepare(
   options: LocalStageOptions,
-  stage: string,
+  settings: Settings,
+  digests: FileDigests,
   log: (line: string) => void,
-): Promise<string[]> {
-  const own = findServices(options.repoRoot);
-  const extra: ServiceDir[] = (options.extraServiceDirs ?? []).map((dir) => ({
-    name: basename(dir),
-    dir,
-  }));
-  const all = [...own, ...extra];
-  if (options.packageFirst !== false) {
-    await packageServices(all, {
-      stage,
-      repoRoot: options.repoRoot,
-      onProgress: ({ service, state, ms }) => {
-        if (state !== 'packaging')
-          log(`  ${service}: ${state}${ms === undefined ? '' : ` in ${(ms / 1000).toFixed(1)} s`}`);
-      },
-    });
+): Promise<{ stacks: PackagedStack[]; services?: PreparedService[] }> {
+  const dirs = serviceDirs(options);
+  if (options.packageFirst === false) return { stacks: dirs.map((dir) => loadPackagedStack(dir)) };
+  const { prepared, failed } = await prepareServices(dirs, {
+    repoRoot: options.repoRoot,
+    stage: settings.stage,
+    region: settings.region,
+    digests,
+    log,
+  });
+  if (failed.length > 0) {
+    const [first, ...others] = failed;
+    if (first && others.length === 0) throw first.error;
+    throw new LocalStageError(failed.map(({ error }) => error.message).join('\n\n'));
   }
-  return all.map((service) => service.dir);
+  return { stacks: prepared.map((service) => service.stack), services: prepared };
 }
 
 async function startServices(
@@ -202,7 +254,7 @@ async function startServices(
   log: (line: string) => void,
   closers: Array<() => Promise<void>>,
   explainer: StageExplainer,
-): Promise<StageServices> {
+): Promise<{ services: StageServices; functions: DeployedFunctions }> {
   if (options.persist) await mkdir(options.persist, { recursive: true });
   const dynamodb = await DynaliteBackend.start({
     ...(options.persist ? { path: join(options.persist, 'dynamodb') } : {}),
@@ -211,8 +263,11 @@ async function startServices(
     log,
   });
   closers.push(() => dynamodb.stop());
-  const lambda = new LambdaRuntime({ log: (line, fn) => log(`[${fn}] ${line}`) });
-  closers.push(() => lambda.stop());
+  const runtime = new LambdaRuntime({ log: (line, fn) => log(`[${fn}] ${line}`) });
+  closers.push(() => runtime.stop());
+  const lambda = new DeployedFunctions(runtime, {
+    minimumTimeoutSeconds: options.debugging ? LAMBDA_MAX_TIMEOUT_SECONDS : undefined,
+  });
   const services: Omit<StageServices, 'endpoint'> = {
     region: settings.region,
     accountId: settings.accountId,
@@ -239,7 +294,7 @@ async function startServices(
     { port: settings.port },
   );
   closers.unshift(() => door.close());
-  return { ...services, endpoint: door.url };
+  return { services: { ...services, endpoint: door.url }, functions: lambda };
 }
 
 function describe(settings: Settings, services: StageServices, stacks: ProvisionedStack[]): StageDescription {
@@ -298,6 +353,14 @@ function openRun(source: string, settings: Settings, repoRoot: string, iam: Stag
       templateDigest: templateDigest(service.stack.stack.template),
     })),
   });
+}
+
+/** Both results; when one fails, its error, but only once the other has settled (and registered its closers). */
+async function bothOrFirstFailure<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
 }
 
 async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {
