@@ -17,7 +17,10 @@ module.exports = {
       displayName: 'packaging',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/scripts/test/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/scripts/test/**/*.test.ts',
+        '<rootDir>/packages/local-stage/test/packaging/**/*.test.ts',
+      ],
     },
     {
       displayName: 'integration',

@@ -36,12 +36,11 @@ function clientFor(service: string): AxiosInstance {
 
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'private-stage-'));
-  // The global setup packaged every service already; this stage provisions those packages as they are.
+  // The global setup built every service already; this stage reuses those templates and bundles.
   stage = await LocalStage.start({
     repoRoot: REPO_ROOT,
     port: 0,
     stateDir,
-    packageFirst: false,
     log: () => {},
   });
   const { region, stage: stageName, endpoint } = stage.description;
