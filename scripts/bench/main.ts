@@ -1,26 +1,44 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchError, stopAllChildren } from './child-process';
-import { measureReliability, RELIABILITY_DEFAULTS, reliabilityLines } from './reliability';
-import { loadLine, machineLine, startLine, summaryTable } from './report';
+import { type EditRun, measureEdits } from './edit-times';
+import { copyRepository } from './repo-copy';
+import {
+  loadLine,
+  machineLine,
+  medianOf,
+  type Row,
+  seconds,
+  startLine,
+  summaryTable,
+  TARGETS,
+  verdict,
+} from './report';
 import { reusedAll, type StartedStage, type StartKind, type StartRun, startStage } from './start-times';
 import { compareThroughput, type ThroughputComparison, type ThroughputOptions } from './throughput';
 
-const USAGE = `Usage: npm run bench -- [--cold N] [--warm N] [--requests N] [--concurrency N] [--warmup N] [--rounds N] [--only reliability]
+const SECTIONS = ['start', 'edit', 'throughput'] as const;
+type Section = (typeof SECTIONS)[number];
 
-Measures, in one run and side by side, what issue 3 ("Speed") asks of the local stage:
-  1. start to ready of all services, each start in a fresh process: cold (every package stale, so
-     every service is packaged again) and warm (unchanged sources, packages reused);
-  2. GET /users/{id}, signed, through the local stage's front door versus serverless-offline serving
-     the same bundle without any auth: requests/s and latency at the same concurrency.
+const USAGE = `Usage: npm run bench -- [--only start,edit,throughput] [--cold N] [--warm N] [--scale N] [--edits N]
+                      [--requests N] [--concurrency N] [--warmup N] [--rounds N]
+
+Measures, in one run and side by side:
+  start       start to ready of all services, each start in a fresh process: cold (nothing compiled
+              or bundled: in a copy of the repository with its caches removed), warm (nothing
+              changed), and cold again with N more one-function services, for the cost of each;
+  edit        save-to-serving in a copy of the repository: a handler edit and a serverless.yml edit
+              (a new endpoint), with hot reload, and by restarting the stage instead;
+  throughput  GET /users/{id}, signed, through the local stage's front door versus serverless-offline
+              serving the same bundle without any auth: requests/s and latency at the same concurrency.
 Exits non-zero only when something fails to run; missed targets are reported, not failed.
+  --only LIST      the sections to run (default: all)
   --cold N         cold starts (default 3)     --warm N          warm starts (default 3)
+  --scale N        one-function services added for the scaled cold start (default 10; 0: none)
+  --edits N        edits of each kind, each way (default 3)
   --requests N     measured requests per side (default 2000)
   --concurrency N  requests in flight (default 8)   --warmup N  unmeasured first (default 200)
-  --rounds N       alternating slices per side (default 4)
-  --only reliability   just the reliability section (it also runs after the above): concurrent creates
-                   and orders stored and read back, one winner per contested email, SSM GetParameter
-                   per burst of orders, acknowledged writes lost over kill -9 with --persist`;
+  --rounds N       alternating slices per side (default 4)`;
 
 const REPO_ROOT = join(__dirname, '../..');
 const WORK_DIR = join(REPO_ROOT, 'node_modules/.cache/bench');
@@ -28,42 +46,57 @@ const WORK_DIR = join(REPO_ROOT, 'node_modules/.cache/bench');
 interface BenchOptions extends ThroughputOptions {
   cold: number;
   warm: number;
-  /** Run only this section. */
-  only?: 'reliability';
+  scale: number;
+  edits: number;
+  sections: Set<Section>;
 }
 
 function parseOptions(argv: string[]): BenchOptions | undefined {
-  const names = ['cold', 'warm', 'requests', 'concurrency', 'warmup', 'rounds'] as const;
+  const names = ['cold', 'warm', 'scale', 'edits', 'requests', 'concurrency', 'warmup', 'rounds'] as const;
   const number = { type: 'string' } as const;
   const { values } = parseArgs({
     args: argv,
     options: {
+      only: { type: 'string' },
       cold: number,
       warm: number,
+      scale: number,
+      edits: number,
       requests: number,
       concurrency: number,
       warmup: number,
       rounds: number,
-      only: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return undefined;
-  if (values.only !== undefined && values.only !== 'reliability')
-    throw new BenchError(`--only takes "reliability", not ${values.only}`);
-  const defaults: BenchOptions = { cold: 3, warm: 3, requests: 2000, concurrency: 8, warmup: 200, rounds: 4 };
-  const options: BenchOptions = {
-    ...defaults,
-    only: values.only === 'reliability' ? 'reliability' : undefined,
+  const defaults: BenchOptions = {
+    cold: 3,
+    warm: 3,
+    scale: 10,
+    edits: 3,
+    requests: 2000,
+    concurrency: 8,
+    warmup: 200,
+    rounds: 4,
+    sections: new Set(SECTIONS),
   };
+  const options = { ...defaults };
   for (const name of names) {
     const text = values[name];
     if (text === undefined) continue;
     const value = Number(text);
-    const minimum = name === 'cold' || name === 'warm' || name === 'warmup' ? 0 : 1;
+    const minimum = ['cold', 'warm', 'warmup', 'scale'].includes(name) ? 0 : 1;
     if (!Number.isInteger(value) || value < minimum)
       throw new BenchError(`--${name} must be an integer ≥ ${minimum}, not ${text}`);
     options[name] = value;
+  }
+  if (values.only !== undefined) {
+    const wanted = values.only.split(',').map((section) => section.trim());
+    const unknown = wanted.filter((section) => !(SECTIONS as readonly string[]).includes(section));
+    if (unknown.length > 0)
+      throw new BenchError(`--only takes ${SECTIONS.join(', ')}; not ${unknown.join(', ')}`);
+    options.sections = new Set(wanted as Section[]);
   }
   return options;
 }
@@ -80,11 +113,12 @@ async function measureStarts(
   count: number,
   keepLast: boolean,
   runs: StartRun[],
+  repoRoot = REPO_ROOT,
 ): Promise<StartedStage | undefined> {
   let kept: StartedStage | undefined;
   let attempts = count + (kind === 'warm' ? EXTRA_WARM_ATTEMPTS : 0);
   for (let done = 0; done < count && attempts > 0; attempts -= 1) {
-    const started = await startStage(REPO_ROOT, kind);
+    const started = await startStage(repoRoot, kind);
     const counted = kind === 'cold' || reusedAll(started.run);
     if (counted) {
       done += 1;
@@ -112,7 +146,84 @@ async function measureThroughput(stage: StartedStage, options: BenchOptions): Pr
 }
 
 /**
- * `npm run bench`: the start-time and throughput figures of issue 3, printed with a summary table.
+ * Cold starts in a copy of the repository (its caches removed each time, the working tree untouched),
+ * then, with `scale` more one-function services, the cost of each one more.
+ */
+async function measureColdStarts(options: BenchOptions, runs: StartRun[]): Promise<Row[]> {
+  if (options.cold === 0) return [];
+  const copy = copyRepository(REPO_ROOT);
+  try {
+    console.log('Start to ready, cold (a copy of the repository, nothing compiled or bundled):');
+    await measureStarts('cold', options.cold, false, runs, copy.root);
+  } finally {
+    copy.remove();
+  }
+  if (options.scale === 0) return [];
+  const scaled = copyRepository(REPO_ROOT, { extraServices: options.scale });
+  const scaledRuns: StartRun[] = [];
+  try {
+    console.log(`Start to ready, cold, with ${options.scale} more one-function services:`);
+    await measureStarts('cold', 1, false, scaledRuns, scaled.root);
+  } finally {
+    scaled.remove();
+  }
+  return [scaleRow(runs, scaledRuns, options.scale)];
+}
+
+function scaleRow(base: StartRun[], scaled: StartRun[], added: number): Row {
+  const median = (runs: StartRun[]) =>
+    runs.map((run) => run.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)] ?? 0;
+  const perService = (median(scaled) - median(base.filter((run) => run.kind === 'cold'))) / added;
+  return [
+    `  each one-function service more (${scaled[0]?.services ?? '?'} services: ${seconds(median(scaled))})`,
+    seconds(perService),
+    `≤ ${TARGETS.perServiceSeconds} s`,
+    verdict(perService <= TARGETS.perServiceSeconds),
+  ];
+}
+
+/** Save-to-serving, hot reload and restart side by side, in a copy of the repository. */
+async function measureEditTimes(options: BenchOptions): Promise<Row[]> {
+  const copy = copyRepository(REPO_ROOT);
+  try {
+    console.log('\nSave to serving (a copy of the repository; users: get-user.ts, then serverless.yml):');
+    const runs = await measureEdits(copy.root, {
+      rounds: options.edits,
+      onRun: (run) => console.log(`  ${run.edit} edit, ${run.way}: ${seconds(run.seconds)}`),
+    });
+    return editRows(runs);
+  } finally {
+    copy.remove();
+  }
+}
+
+function editRows(runs: EditRun[]): Row[] {
+  const times = (edit: EditRun['edit'], way: EditRun['way']) =>
+    runs.filter((run) => run.edit === edit && run.way === way).map((run) => run.seconds);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const rows: Row[] = [];
+  for (const [edit, target] of [
+    ['handler', TARGETS.handlerEditSeconds],
+    ['template', TARGETS.templateEditSeconds],
+  ] as const) {
+    const hot = times(edit, 'hot reload');
+    const restart = times(edit, 'restart');
+    if (hot.length === 0) continue;
+    rows.push(
+      [
+        `save to serving, ${edit} edit, hot reload`,
+        medianOf(hot),
+        `≤ ${target} s`,
+        verdict(median(hot) <= target),
+      ],
+      [`  the same edit, then a restart`, medianOf(restart), '', ''],
+    );
+  }
+  return rows;
+}
+
+/**
+ * `npm run bench`: start, edit and throughput figures, printed with a summary table.
  * Resolves with the exit code.
  *
  * @example
@@ -125,45 +236,36 @@ export async function runBenchmark(argv: string[]): Promise<number> {
     return 0;
   }
   console.log(`Benchmark of the local stage on ${machineLine()}\n`);
-  if (options.only === 'reliability') {
-    try {
-      return await runReliability();
-    } finally {
-      await stopAllChildren();
-    }
-  }
   const runs: StartRun[] = [];
+  const rows: Row[] = [];
+  const wants = (section: Section) => options.sections.has(section);
   try {
-    if (options.cold > 0)
-      console.log('Start to ready, cold (every services/*/.serverless/.package-hash removed first):');
-    await measureStarts('cold', options.cold, false, runs);
-    console.log('Start to ready, warm (unchanged sources, packages reused):');
-    const stage = await measureStarts('warm', Math.max(1, options.warm), true, runs);
-    if (!stage) throw new BenchError('No local stage left running for the throughput test');
-    const comparison = await measureThroughput(stage, options);
-    await stage.child.stop();
-    console.log(
-      `\nSummary (${machineLine()})\nThroughput: ${comparison.scenario}\n${summaryTable(options.warm === 0 ? runs.filter((run) => run.kind === 'cold') : runs, comparison)}`,
-    );
-    const failed = comparison.local.failures + comparison.offline.failures;
-    if (failed > 0)
+    if (wants('start')) rows.push(...(await measureColdStarts(options, runs)));
+    let stage: StartedStage | undefined;
+    if (wants('start') || wants('throughput')) {
+      console.log('Start to ready, warm (nothing changed: templates and bundles reused):');
+      const warmRuns: StartRun[] = [];
+      stage = await measureStarts('warm', Math.max(1, options.warm), wants('throughput'), warmRuns);
+      if (wants('start') && options.warm > 0) runs.push(...warmRuns);
+    }
+    let comparison: ThroughputComparison | undefined;
+    if (wants('throughput')) {
+      if (!stage) throw new BenchError('No local stage left running for the throughput test');
+      comparison = await measureThroughput(stage, options);
+      await stage.child.stop();
+    }
+    if (wants('edit') && options.edits > 0) rows.push(...(await measureEditTimes(options)));
+    const scenario = comparison ? `Throughput: ${comparison.scenario}\n` : '';
+    console.log(`\nSummary (${machineLine()})\n${scenario}${summaryTable(runs, comparison, rows)}`);
+    const failed = comparison ? comparison.local.failures + comparison.offline.failures : 0;
+    if (comparison && failed > 0)
       console.error(
         `\n${failed} requests failed: ${[...comparison.local.failureSamples, ...comparison.offline.failureSamples].join(' | ')}`,
       );
-    const reliable = await runReliability();
-    return failed > 0 ? 1 : reliable;
+    return failed > 0 ? 1 : 0;
   } finally {
     await stopAllChildren();
   }
-}
-
-/** The reliability section: its figures as measured, then a summary. Non-zero when a write was lost. */
-async function runReliability(): Promise<number> {
-  console.log('\nReliability, against a local stage in a process of its own:');
-  const figures = await measureReliability(RELIABILITY_DEFAULTS, (line) => console.log(line));
-  console.log(`\nReliability summary (${machineLine()})`);
-  for (const line of reliabilityLines(figures)) console.log(`  ${line}`);
-  return figures.kills.some((round) => round.lost > 0) ? 1 : 0;
 }
 
 process.once('SIGINT', () => {

@@ -1,13 +1,13 @@
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Credentials } from '@internal-apis/local-stage';
-import { serverlessBin, serverlessEnv } from '@internal-apis/local-stage/packaging';
+import { type Credentials, DEFAULTS } from '@internal-apis/local-stage';
+import { localBuildOf, serverlessBin, serverlessEnv } from '@internal-apis/local-stage/packaging';
 import { BenchError, WatchedChild } from './child-process';
 import { freePort } from './http';
 
-/** One function of a packaged service, as serverless-offline needs it. */
+/** One function of a service the local stage prepared, as serverless-offline needs it. */
 export interface OfflineFunction {
-  /** The service folder whose `.serverless/` holds the compiled template and the zips. */
+  /** The service folder, whose `.local-stage/` holds the compiled template and the bundles. */
   serviceDir: string;
   /** The function's key in serverless.yml, e.g. `getUser`. */
   functionKey: string;
@@ -48,9 +48,9 @@ interface Template {
 const READY_TIMEOUT_MS = 60_000;
 
 /**
- * Starts `serverless offline` (osls + serverless-offline) on the SAME bundle the local stage runs:
- * the function's zip from `.serverless/`, with the handler, runtime, memory, timeout and environment
- * of the compiled template. The http event keeps `authorizer: aws_iam`, which serverless-offline
+ * Starts `serverless offline` (osls + serverless-offline) on the SAME bundle the local stage runs
+ * (the files of the function's zip, byte for byte, from the stage's `.local-stage/`), with the
+ * handler, runtime, memory, timeout and environment of the compiled template. The http event keeps `authorizer: aws_iam`, which serverless-offline
  * cannot enforce; `--noAuth` makes that explicit. DynamoDB calls go to `backends.dynamodbEndpoint`.
  *
  * @example
@@ -85,16 +85,22 @@ export async function startOffline(
   return { url: `http://127.0.0.1:${httpPort}/${backends.stage}`, child };
 }
 
-/** serverless.json for one function, built from the packaged template, and a copy of its zip. */
+/** serverless.json for one function, built from the compiled template, beside a copy of its bundle. */
 function writeOfflineService(serviceDir: string, fn: OfflineFunction, backends: OfflineBackends): void {
   rmSync(serviceDir, { recursive: true, force: true });
   mkdirSync(serviceDir, { recursive: true });
-  const packaged = join(fn.serviceDir, '.serverless');
+  const build = localBuildOf(fn.serviceDir, {
+    repoRoot: join(__dirname, '../..'),
+    stage: backends.stage,
+    region: DEFAULTS.region,
+  });
   const template = JSON.parse(
-    readFileSync(join(packaged, 'cloudformation-template-update-stack.json'), 'utf8'),
+    readFileSync(join(build.templateDir, 'cloudformation-template-update-stack.json'), 'utf8'),
   ) as Template;
   const properties = functionResource(template, fn.functionKey).Properties ?? {};
-  copyFileSync(join(packaged, `${fn.functionKey}.zip`), join(serviceDir, `${fn.functionKey}.zip`));
+  const bundle = build.taskRoots.get(`${fn.functionKey}.zip`);
+  if (!bundle) throw new BenchError(`The local stage has no bundle of ${fn.functionKey}`);
+  cpSync(bundle, serviceDir, { recursive: true });
   const config = {
     service: 'bench-offline',
     frameworkVersion: '>=3 <5',
@@ -107,7 +113,6 @@ function writeOfflineService(serviceDir: string, fn: OfflineFunction, backends: 
         memorySize: properties.MemorySize,
         timeout: properties.Timeout,
         environment: resolveTableRefs(template, properties.Environment?.Variables ?? {}),
-        package: { artifact: `${fn.functionKey}.zip` },
         events: [{ http: { path: fn.path, method: fn.method, authorizer: 'aws_iam' } }],
       },
     },

@@ -1,11 +1,13 @@
-// Run by the benchmark in a fresh process (`node --import tsx scripts/bench/stage-child.ts`): starts
-// the local stage as `npm start` does, packaging first, but on a free port and with its stage files
-// in a temporary folder, so a developer's own `npm start` and its .local-stage/ are left alone.
-// Prints one ready line (see stage-ready.ts) and stops cleanly on SIGTERM.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Run by the benchmark in a fresh process (`node --import tsx scripts/bench/stage-child.ts [--repo DIR]
+// [--watch]`): starts the local stage as `npm start` does, packaging first, but on a free port and
+// with its stage files in a temporary folder, so a developer's own `npm start` and its .local-stage/
+// are left alone. `--repo` starts it on another checkout (a copy the benchmark edits), `--watch` with
+// hot reload. Prints one ready line (see stage-ready.ts) and stops cleanly on SIGTERM.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { LocalStage } from '@internal-apis/local-stage';
 import { READY_PREFIX, type StageReady } from './stage-ready';
 
@@ -13,15 +15,18 @@ async function main(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'bench-stage-'));
   const started = performance.now();
   // Function logs go to stdout as `npm start` prints them; the benchmark reads and drops them.
+  const { values } = parseArgs({ options: { repo: { type: 'string' }, watch: { type: 'boolean' } } });
   const stage = await LocalStage.start({
-    repoRoot: resolve(__dirname, '../..'),
+    repoRoot: resolve(values.repo ?? join(__dirname, '../..')),
     port: 0,
     stateDir,
     packageFirst: true,
+    watch: values.watch === true,
     log: (line) => console.log(line),
   });
   const ready: StageReady = {
     startMs: performance.now() - started,
+    cpuSeconds: cpuSecondsSoFar(),
     description: stage.description,
     developer: stage.developerCredentials,
   };
@@ -33,6 +38,19 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+/**
+ * CPU time this process and the children it has reaped (the template compiler, esbuild) used so far,
+ * from /proc/self/stat (utime, stime, cutime, cstime, in clock ticks of 1/100 s on Linux): a figure
+ * that, unlike wall time, hardly depends on how busy the machine is. Undefined elsewhere.
+ */
+function cpuSecondsSoFar(): number | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // After "pid (comm) ": state is field 3, so utime (14) … cstime (17) are at 11 … 14 here.
+  const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index] ?? 0), 0);
+  return ticks / 100;
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,8 @@ export const READY_PREFIX = 'BENCH_STAGE_READY ';
 export interface StageReady {
   /** `LocalStage.start` alone, measured inside the child (no process start, no module loading). */
   startMs: number;
+  /** CPU seconds the child and its finished children (template compiler, esbuild) used until ready. */
+  cpuSeconds?: number;
   description: StageDescription;
   developer: Credentials;
 }

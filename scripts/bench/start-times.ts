@@ -1,18 +1,22 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WatchedChild } from './child-process';
+import { clearBuildCaches } from './repo-copy';
 import { parseReadyLine, READY_PREFIX, type StageReady } from './stage-ready';
 
 export type StartKind = 'cold' | 'warm';
 
 export interface StartRun {
   kind: StartKind;
+  /** Services started. */
+  services: number;
   /** Spawn of a fresh process to its ready line: what a developer waits for after `npm start`. */
   seconds: number;
   /** `LocalStage.start` alone, inside the child. */
   startSeconds: number;
-  /** What packaging did per service, from the stage's progress lines: `users packaged in 3.1 s`. */
+  /** CPU seconds used until ready, the template compiler and esbuild included (Linux only). */
+  cpuSeconds?: number;
+  /** What preparing each service did, from the stage's progress lines: `users: template reused, 5 bundles reused`. */
   packaging: string[];
 }
 
@@ -22,57 +26,63 @@ export interface StartedStage {
   child: WatchedChild;
 }
 
-const READY_TIMEOUT_MS = 120_000;
-// `  users: packaged in 3.1 s` / `  orders: reused`: the stage's packaging progress lines.
-const PACKAGING_LINE = /^\s+([\w-]+): (reused|packaged|failed)(?: in ([\d.]+) s)?$/;
+const READY_TIMEOUT_MS = 180_000;
+// `  users: template compiled, 5 bundles built (2.1 s)`: a service's progress line (prepare-services.ts).
+const PROGRESS_LINE = /^\s+([\w-]+): (template (?:compiled|reused), .+?) \([\d.]+ s\)$/;
 
-/**
- * Makes every service's package stale the way the packaging module decides it: a service is reused
- * only while `.serverless/.package-hash` matches its inputs, so without the file it is packaged again.
- *
- * @example
- * removePackageHashes('/work/main'); // ['services/notifications/.serverless/.package-hash', …]
- */
-export function removePackageHashes(repoRoot: string): string[] {
-  const servicesDir = join(repoRoot, 'services');
-  return readdirSync(servicesDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(servicesDir, entry.name, 'serverless.yml')))
-    .map((entry) => join('services', entry.name, '.serverless', '.package-hash'))
-    .map((file) => {
-      rmSync(join(repoRoot, file), { force: true });
-      return file;
-    });
+export interface StartOptions {
+  /** Hot reload on, as `npm start` runs. */
+  watch?: boolean;
 }
 
 /**
- * Starts the local stage in a fresh Node process (see stage-child.ts) and times it from spawn to its
- * ready line. The caller stops `child` (or keeps it to send requests to).
+ * Starts the local stage in a fresh Node process (see stage-child.ts) on `repoRoot` and times it from
+ * spawn to its ready line. A cold start first removes every compiled template and bundle
+ * (`services/*\/.local-stage`), so everything is compiled and bundled again; a warm one reuses them.
+ * The caller stops `child` (or keeps it to send requests to).
  *
  * @example
- * const { run, child } = await startStage('/work/main', 'warm');
+ * const { run, child } = await startStage(copy.root, 'warm');
  * console.log(run.seconds);
  * await child.stop();
  */
-export async function startStage(repoRoot: string, kind: StartKind): Promise<StartedStage> {
-  if (kind === 'cold') removePackageHashes(repoRoot);
+export async function startStage(
+  repoRoot: string,
+  kind: StartKind,
+  options: StartOptions = {},
+): Promise<StartedStage> {
+  if (kind === 'cold') clearBuildCaches(repoRoot);
   const packaging: string[] = [];
   const started = performance.now();
-  const child = WatchedChild.spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'stage-child.ts')], {
+  const args = ['--import', 'tsx', join(__dirname, 'stage-child.ts'), '--repo', repoRoot];
+  if (options.watch) args.push('--watch');
+  const child = WatchedChild.spawn(process.execPath, args, {
     name: `local stage (${kind} start)`,
     cwd: repoRoot,
     env: process.env,
     isSecret: (line) => line.startsWith(READY_PREFIX),
   });
   const ready = await child.waitFor((line) => {
-    const progress = PACKAGING_LINE.exec(line);
-    if (progress) packaging.push(`${progress[1]} ${progress[2]}${progress[3] ? ` in ${progress[3]} s` : ''}`);
+    const progress = PROGRESS_LINE.exec(line);
+    if (progress) packaging.push(`${progress[1]}: ${progress[2]}`);
     return parseReadyLine(line);
   }, READY_TIMEOUT_MS);
   const seconds = (performance.now() - started) / 1000;
-  return { run: { kind, seconds, startSeconds: ready.startMs / 1000, packaging }, ready, child };
+  const run = {
+    kind,
+    services: packaging.length,
+    seconds,
+    startSeconds: ready.startMs / 1000,
+    cpuSeconds: ready.cpuSeconds,
+    packaging,
+  };
+  return { run, ready, child };
 }
 
-/** True when a warm run really reused every package (otherwise its figure is not a warm start). */
+/** True when a warm run really reused every template and bundle (otherwise it is not a warm start). */
 export function reusedAll(run: StartRun): boolean {
-  return run.packaging.length > 0 && run.packaging.every((line) => line.endsWith(' reused'));
+  return (
+    run.packaging.length > 0 &&
+    run.packaging.every((line) => /template reused, (?:\d+ bundles? reused|code packaged by)/.test(line))
+  );
 }

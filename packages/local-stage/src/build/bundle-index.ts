@@ -68,7 +68,12 @@ export class BundleIndex {
     this.records[artifactName] = [record, ...others].slice(0, KEPT_PER_ARTIFACT);
   }
 
-  /** Task roots this index still names for an artifact: the ones pruning must leave. */
+  /** The artifacts (zip names) the index has records of. */
+  artifactNames(): string[] {
+    return Object.keys(this.records);
+  }
+
+  /** Task roots this index still names for an artifact, newest first: the ones pruning must leave. */
   taskRoots(artifactName: string): string[] {
     return (this.records[artifactName] ?? []).map((record) => record.taskRoot);
   }
