@@ -69,6 +69,8 @@ function openDebugger(address: string): void {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new LocalStageError(`--inspect takes a port (0–65535) or HOST:PORT, not ${address}`);
+  // A debugger that launched this process (VS Code's "npm start" configuration) has opened it already.
+  if (inspector.url()) return;
   try {
     inspector.open(port, host || '127.0.0.1');
   } catch (error) {
@@ -76,9 +78,8 @@ function openDebugger(address: string): void {
       cause: error,
     });
   }
-  console.log(
-    `Debugger listening on ${inspector.url()}: attach VS Code ("Attach to the local stage") or chrome://inspect`,
-  );
+  // Node has printed where it listens; say what to attach.
+  console.log('Debug any function: attach VS Code ("Attach to the local stage") or chrome://inspect to it');
 }
 
 function readyText(description: StageDescription, repoRoot: string, ms: number): string {

@@ -179,11 +179,15 @@ async function buildEntries(
   return built;
 }
 
+/** esbuild builds in flight in this process: its service process must not be stopped under them. */
+let building = 0;
+
 async function runEsbuild(
   serviceDir: string,
   esbuild: EsbuildApi,
   options: Esbuild.BuildOptions & { write: false; metafile: true },
 ): Promise<Esbuild.BuildResult<typeof options>> {
+  building += 1;
   try {
     return await esbuild.build(options);
   } catch (error) {
@@ -192,6 +196,8 @@ async function runEsbuild(
       ? esbuild.formatMessagesSync(errors, { kind: 'error', color: false }).join('\n').trimEnd()
       : String(error);
     throw new BuildError(serviceDir, details, { cause: error });
+  } finally {
+    building -= 1;
   }
 }
 
@@ -249,10 +255,11 @@ export function loadEsbuild(serviceDir: string): EsbuildApi {
 }
 
 /**
- * Stops esbuild's service process: a few hundred MB once it has bundled the SDK a few times, which
- * the next build starts again in a few milliseconds.
+ * Stops esbuild's service process, unless a build is still running in this process: a few hundred
+ * MB once it has bundled the SDK a few times, which the next build starts again in milliseconds.
  */
 export async function stopEsbuild(serviceDir: string): Promise<void> {
+  if (building > 0) return;
   const esbuild = loadEsbuild(serviceDir) as EsbuildApi & { stop?: () => Promise<void> | void };
   await esbuild.stop?.();
 }

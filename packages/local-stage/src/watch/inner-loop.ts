@@ -88,13 +88,18 @@ export class InnerLoop {
     const templates = [...this.prepared.values()].filter((service) => this.templateChanged(service, changed));
     const templateDirs = new Set(templates.map((service) => service.dir));
     if (templates.length > 0) await this.reloadTemplates(templates, changed);
+    const reloads: Array<Promise<void>> = [];
     for (const service of this.prepared.values()) {
       if (templateDirs.has(service.dir) || service.plan.bundler !== 'local-stage') continue;
       const affected = [...service.artifacts.values()].filter((artifact) =>
         artifact.inputs.some((input) => changed.has(input)),
       );
-      if (affected.length > 0) await this.reloadCode(service, new Set(affected.map((a) => a.name)), changed);
+      // Services are rebuilt side by side: a shared package's change reaches them all at once.
+      if (affected.length > 0)
+        reloads.push(this.reloadCode(service, new Set(affected.map((a) => a.name)), changed));
     }
+    await Promise.all(reloads);
+    if (reloads.length > 0) await stopEsbuild(this.options.repoRoot).catch(() => undefined);
     this.followInputs();
   }
 
@@ -129,7 +134,6 @@ export class InnerLoop {
     const because = this.describeFiles([...changed].filter((file) => this.feeds(service, file)));
     try {
       const built = await bundleService(service.dir, plan, { digests: this.options.digests, only: names });
-      await stopEsbuild(service.dir).catch(() => undefined);
       const reloaded: string[] = [];
       for (const artifact of built.values()) {
         const previous = service.artifacts.get(artifact.name);
