@@ -99,8 +99,8 @@ export async function reprovisionStack(
 }
 
 /**
- * A role provisioned again keeps its id, and the sessions already issued for it see its new policies:
- * they hold the role's policy list by reference, so it is updated in place.
+ * A role provisioned again keeps its id, and the sessions already issued for it see its new policies
+ * (they hold the role's policy list by reference, so it is updated in place), boundary and tags.
  */
 function keepRoleIdentities(
   provisioned: ProvisionedStack,
@@ -119,6 +119,13 @@ function keepRoleIdentities(
     Object.assign(now, { roleId, policies });
     resource.attributes.RoleId = roleId;
     stage.roles.set(arn, before);
+    for (const principal of stage.keys.principals()) {
+      if (principal.roleArn !== arn) continue;
+      principal.permissionsBoundary = before.permissionsBoundary;
+      principal.tags = before.tags;
+      if (!before.permissionsBoundary) delete principal.permissionsBoundary;
+      if (!before.tags) delete principal.tags;
+    }
   }
 }
 

@@ -93,7 +93,8 @@ function withoutListUsersWithNewRoute(stack: PackagedStack): PackagedStack {
     };
     const deployment = Object.keys(resources).find((id) => id.startsWith('ApiGatewayDeployment')) ?? '';
     resources[deployment].DependsOn = ['ApiGatewayMethodUsersIdVarGet', 'ApiGatewayMethodUsersIdVarAgainGet'];
-    // One more statement for the role: dynamodb:PutItem on the table.
+    // A tag for the role, and one more statement: dynamodb:PutItem on the table.
+    resources.IamRoleLambdaExecution.Properties.Tags = [{ Key: 'team', Value: 'blue' }];
     resources.IamRoleLambdaExecution.Properties.Policies[0].PolicyDocument.Statement.push({
       Effect: 'Allow',
       Action: ['dynamodb:PutItem'],
@@ -152,12 +153,13 @@ describe('reprovisionStack: an edited template over the running stack', () => {
     expect(stage.ssm.get('/local/unrelated')?.value).toBe('mine');
   });
 
-  it('keeps the role, its id and the access keys issued for it, now under the new policies', () => {
+  it('keeps the role, its id and the access keys issued for it, now under the new policies and tags', () => {
     const role = stage.roles.get(ROLE_ARN);
     expect(role?.roleId).toBe(before.resources.get('IamRoleLambdaExecution')?.attributes.RoleId);
     const session = stage.keys.roleSession(role as NonNullable<typeof role>, 'sample-local-getUser');
     expect(session.accessKeyId).toBe(sessionBefore.accessKeyId);
     expect(JSON.stringify(sessionBefore.principal.policies)).toContain('dynamodb:PutItem');
+    expect(sessionBefore.principal.tags).toEqual({ team: 'blue' });
     const redeployed = stage.deployed.filter((fn) => fn.functionName === 'sample-local-getUser').at(-1);
     expect(redeployed?.credentials().accessKeyId).toBe(sessionBefore.accessKeyId);
   });
