@@ -41,6 +41,8 @@ beforeAll(async () => {
   // The global setup built every service already; this stage reuses those templates and bundles.
   stage = await LocalStage.start({ repoRoot: REPO_ROOT, port: 0, stateDir, debugging: true, log: () => {} });
   session = new Session();
+  // One listener per function thread attached; the stage may have several.
+  session.setMaxListeners(50);
   session.connect();
 }, 60_000);
 
