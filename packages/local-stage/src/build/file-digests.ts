@@ -22,6 +22,11 @@ export class FileDigests {
     return digest;
   }
 
+  /** Whether the file's digest was read already (and not forgotten since). */
+  knows(file: string): boolean {
+    return this.known.has(file);
+  }
+
   forget(files: Iterable<string>): void {
     for (const file of files) this.known.delete(file);
   }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type * as Esbuild from 'esbuild';
 import { LocalStageError } from '../errors';
 import { BundleIndex } from './bundle-index';
@@ -82,6 +84,8 @@ export async function bundleService(
     }
   }
   if (stale.length === 0) return results;
+  // Wall-clock time with a fraction of a millisecond, as file modification times are.
+  const buildStarted = performance.timeOrigin + performance.now();
   const entries = await buildEntries(
     serviceDir,
     plan,
@@ -100,14 +104,15 @@ export async function bundleService(
     const taskRoot = taskRootOf(serviceDir, artifact.name, digest, plan.buildDirDepth);
     writeTaskRoot(serviceDir, taskRoot, files);
     const inputs = [...sources, ...resolutionFiles(sources)];
-    // Read now, as the files are after this build: an edit during the build means a rebuild next time.
-    options.digests.forget(inputs);
     index.remember(artifact.name, {
       recipe: recipeOf(plan, artifact, esbuild.version),
       taskRoot,
       digest,
       inputs: Object.fromEntries(
-        inputs.map((file) => [path.relative(serviceDir, file), options.digests.of(file)]),
+        inputs.map((file) => [
+          path.relative(serviceDir, file),
+          inputDigest(file, buildStarted, options.digests),
+        ]),
       ),
     });
     pruneTaskRoots(serviceDir, artifact.name, new Set([...index.taskRoots(artifact.name), taskRoot]), {
@@ -118,6 +123,20 @@ export async function bundleService(
   index.write();
   return results;
 }
+
+/**
+ * The digest to record for an input of a bundle just built. A digest known from before the build is
+ * what the build read or older (the bundle is at worst rebuilt once more); a file first read now and
+ * modified since the build began may not be what the build read, so it is recorded as changed.
+ */
+function inputDigest(file: string, buildStarted: number, digests: FileDigests): string {
+  if (digests.knows(file)) return digests.of(file);
+  const modified = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  return modified > buildStarted ? CHANGED_DURING_BUILD : digests.of(file);
+}
+
+/** Matches no digest: the bundle is rebuilt the next time it is checked. */
+const CHANGED_DURING_BUILD = 'changed during the build';
 
 function describe(artifact: PlannedArtifact): Pick<BuiltArtifact, 'name' | 'functions'> {
   return { name: artifact.name, functions: artifact.functions };
