@@ -12,7 +12,7 @@ Packages every service for stage "${DEFAULTS.stage}" (unchanged ones are reused)
 machine and serves them behind one endpoint that verifies SigV4 and evaluates IAM as AWS does.
   --port N        front door port (0: any free port)
   --persist DIR   keep DynamoDB and SSM data in DIR between runs (in memory otherwise)
-  --no-package    use the packages already in each service's .serverless/
+  --no-package    use the packages already in each service's .serverless/ (no hot reload)
   --no-watch      no hot reload (by default a saved handler or serverless.yml is reloaded)
   --inspect       a debugger for every function, on 127.0.0.1:9229 (or the port given); functions
                   then run up to Lambda's 900 s maximum, so a breakpoint does not time them out
