@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WatchedChild } from './child-process';
 import { clearBuildCaches } from './repo-copy';
-import { parseReadyLine, READY_PREFIX, type StageReady } from './stage-ready';
+import { parseCpuLine, parseReadyLine, READY_PREFIX, type StageReady } from './stage-ready';
 
 export type StartKind = 'cold' | 'warm';
 
@@ -27,6 +27,7 @@ export interface StartedStage {
 }
 
 const READY_TIMEOUT_MS = 180_000;
+const CPU_LINE_TIMEOUT_MS = 5_000;
 // `  users: template compiled, 5 bundles built (2.1 s)`: a service's progress line (prepare-services.ts).
 const PROGRESS_LINE = /^\s+([\w-]+): (template (?:compiled|reused), .+?) \([\d.]+ s\)$/;
 
@@ -68,12 +69,13 @@ export async function startStage(
     return parseReadyLine(line);
   }, READY_TIMEOUT_MS);
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = await child.waitFor(parseCpuLine, CPU_LINE_TIMEOUT_MS).catch(() => undefined);
   const run = {
     kind,
     services: packaging.length,
     seconds,
     startSeconds: ready.startMs / 1000,
-    cpuSeconds: ready.cpuSeconds,
+    cpuSeconds,
     packaging,
   };
   return { run, ready, child };
