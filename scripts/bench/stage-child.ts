@@ -9,16 +9,20 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { LocalStage } from '@internal-apis/local-stage';
+import { prestartCompiler } from '@internal-apis/local-stage/compiler';
 import { CPU_PREFIX, READY_PREFIX, type StageReady } from './stage-ready';
 
 async function main(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'bench-stage-'));
+  const { values } = parseArgs({ options: { repo: { type: 'string' }, watch: { type: 'boolean' } } });
+  const repoRoot = resolve(values.repo ?? join(__dirname, '../..'));
+  // As `npm start` does (cli-prestart.ts): the compiler loads while this process loads the stage.
+  prestartCompiler(repoRoot, { stage: 'local', region: 'us-east-1' });
+  const { LocalStage } = await import('@internal-apis/local-stage');
   const started = performance.now();
   // Function logs go to stdout as `npm start` prints them; the benchmark reads and drops them.
-  const { values } = parseArgs({ options: { repo: { type: 'string' }, watch: { type: 'boolean' } } });
   const stage = await LocalStage.start({
-    repoRoot: resolve(values.repo ?? join(__dirname, '../..')),
+    repoRoot,
     port: 0,
     stateDir,
     packageFirst: true,

@@ -1,3 +1,5 @@
+// First: it may fork the template compiler, to load alongside the stage.
+import './cli-prestart';
 import inspector from 'node:inspector';
 import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';

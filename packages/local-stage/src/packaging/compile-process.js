@@ -288,9 +288,8 @@ function describeError(error) {
  * sent as soon as it is known: first each configuration is resolved, then each service's plugins
  * loaded, then each one's package lifecycle runs.
  */
-async function compile(job) {
-  standInForServerlessEsbuild();
-  const fw = frameworkModules(job.frameworkDir);
+async function compile(job, loaded) {
+  const fw = loaded ?? frameworkModules(job.frameworkDir);
   const services = job.services.map((service) => ({ ...service, env: { ...process.env }, sent: undefined }));
   const fail = (service, error) => {
     service.failed = true;
@@ -330,8 +329,15 @@ async function compile(job) {
   }
 }
 
+// Started with the framework's folder as argument, it loads what resolving configurations needs at
+// once, while the process that forked it is still getting ready to send the job.
+standInForServerlessEsbuild();
+const preloaded = process.argv[2] ? frameworkModules(process.argv[2]) : undefined;
+// Forked ahead and not needed after all, or left behind by a stage that stopped: nothing to do.
+process.once('disconnect', () => process.exit(0));
+
 process.once('message', (job) => {
-  compile(job).then(
+  compile(job, job.frameworkDir === process.argv[2] ? preloaded : undefined).then(
     () => process.disconnect(),
     (error) => {
       process.send({ type: 'crashed', message: describeError(error) }, () => process.exit(1));

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BundleIndex } from '../build/bundle-index';
-import { LOCAL_BUILD_DIR } from '../build/task-roots';
 import { LocalStageError } from '../errors';
 import { frameworkDir } from './template-compiler';
-import { templateInputs } from './template-inputs';
+import { compiledTemplateDir, templateInputs } from './template-inputs';
 
 /** What the local stage last prepared for a service, as it is on disk. */
 export interface LocalBuild {
@@ -33,7 +32,7 @@ export function localBuildOf(
     region: options.region,
     frameworkDir: frameworkDir(options.repoRoot),
   });
-  const templateDir = path.join(serviceDir, LOCAL_BUILD_DIR, `template-${options.stage}-${key.slice(0, 16)}`);
+  const templateDir = compiledTemplateDir(serviceDir, options.stage, key);
   if (!existsSync(path.join(templateDir, 'compiled.json'))) {
     throw new LocalStageError(
       `${serviceDir} has no template compiled for stage ${options.stage} from its current inputs: start the local stage first`,

@@ -10,8 +10,13 @@ import { loadPackagedStack, type PackagedStack } from '../cloudformation';
 import { LocalStageError } from '../errors';
 import { CompileError } from './errors';
 import { inputsHash } from './inputs-hash';
-import { type CompileOutcome, compileTemplates, frameworkDir } from './template-compiler';
-import { templateInputs } from './template-inputs';
+import {
+  type CompileOutcome,
+  compileTemplates,
+  discardPrestartedCompiler,
+  frameworkDir,
+} from './template-compiler';
+import { compiledTemplateDir, templateInputs } from './template-inputs';
 
 /** A service ready to provision: its compiled template and its functions' code. */
 export interface PreparedService {
@@ -66,7 +71,7 @@ export async function prepareServices(dirs: string[], options: PrepareOptions): 
       frameworkDir: framework,
       digests: options.digests,
     });
-    const outDir = path.join(dir, LOCAL_BUILD_DIR, `template-${options.stage}-${inputs.key.slice(0, 16)}`);
+    const outDir = compiledTemplateDir(dir, options.stage, inputs.key);
     return { dir, inputs, outDir, cached: readCompiled(outDir, dir, options) };
   });
   const bundling = new Map<string, { plan: BundlePlan; bundles: Promise<Map<string, BuiltArtifact>> }>();
@@ -80,6 +85,7 @@ export async function prepareServices(dirs: string[], options: PrepareOptions): 
   };
   for (const service of services) if (service.cached) startBundling(service.dir, service.cached);
   const toCompile = services.filter((service) => !service.cached);
+  if (toCompile.length === 0) discardPrestartedCompiler();
   const outcomes = await compileTemplates(
     toCompile.map(({ dir, outDir }) => ({ dir, outDir })),
     { repoRoot: options.repoRoot, stage: options.stage, region: options.region, onPlan: startBundling },

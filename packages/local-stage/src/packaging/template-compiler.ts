@@ -1,11 +1,11 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { type BundlePlan, bundlePlanSchema } from '../build/bundle-plan';
 import { LocalStageError } from '../errors';
+import { forkCompiler, frameworkDir, takePrestartedCompiler } from './compiler-process';
 import { serverlessEnv, serverlessHome } from './serverless-runner';
 
-/** Plain JavaScript, run by plain `node`: see compile-process.js. */
-const COMPILE_PROCESS = path.join(__dirname, 'compile-process.js');
+export { discardPrestartedCompiler, frameworkDir, prestartCompiler } from './compiler-process';
+
 const TEN_MINUTES_MS = 10 * 60 * 1000;
 
 export interface CompileRequest {
@@ -52,8 +52,9 @@ export function compileTemplates(
 ): Promise<Map<string, CompileOutcome>> {
   const outcomes = new Map<string, CompileOutcome>();
   if (requests.length === 0) return Promise.resolve(outcomes);
-  const env = serverlessEnv(process.env, serverlessHome(options.repoRoot));
-  const child = (options.forkCompiler ?? forkCompileProcess)(env);
+  const child = options.forkCompiler
+    ? options.forkCompiler(serverlessEnv(process.env, serverlessHome(options.repoRoot)))
+    : (takePrestartedCompiler(options.repoRoot) ?? forkCompiler(options.repoRoot));
   const plans = new Map<string, BundlePlan>();
   const output: string[] = [];
   for (const stream of [child.stdout, child.stderr])
@@ -95,14 +96,4 @@ export function compileTemplates(
       services: requests,
     });
   });
-}
-
-/** The installed framework (osls, as `serverless`), as the service folders resolve it. */
-export function frameworkDir(repoRoot: string): string {
-  return path.dirname(require.resolve('serverless/package.json', { paths: [repoRoot] }));
-}
-
-// No execArgv: the stage's own loader flags (tsx) would only slow a plain-JavaScript child down.
-function forkCompileProcess(env: NodeJS.ProcessEnv): ChildProcess {
-  return fork(COMPILE_PROCESS, [], { env, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FileDigests } from '../build/file-digests';
+import { LOCAL_BUILD_DIR } from '../build/task-roots';
 
 /** Bumped when the compiler's own behaviour changes, so templates it compiled before are not reused. */
 const COMPILER_VERSION = '1';
@@ -16,6 +17,16 @@ export interface TemplateInputs {
   environment: Record<string, string | undefined>;
   /** Digest of all of it, the stage and region, and the framework's and plugins' versions. */
   key: string;
+}
+
+/**
+ * Where the template compiled from inputs with this key is kept: beside the service's bundles.
+ *
+ * @example
+ * compiledTemplateDir('/repo/services/users', 'local', 'c0ffee…'); // '/repo/services/users/.local-stage/template-local-c0ffee…'
+ */
+export function compiledTemplateDir(serviceDir: string, stage: string, key: string): string {
+  return path.join(serviceDir, LOCAL_BUILD_DIR, `template-${stage}-${key.slice(0, 16)}`);
 }
 
 const FILE_VARIABLE = /\$\{file\(([^)~]+?)\)/g;
