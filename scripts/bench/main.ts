@@ -149,29 +149,36 @@ async function measureThroughput(stage: StartedStage, options: BenchOptions): Pr
 
 /**
  * Cold starts in a copy of the repository (its caches removed each time, the working tree untouched),
- * then, with `scale` more one-function services, the cost of each one more.
+ * alternating, when `scale` > 0, with cold starts of a copy with `scale` more one-function services:
+ * side by side, so the cost of each one more is not a difference between two moments of the machine.
+ * Then `serverless package` of every service, as a cold start used to run it.
  */
 async function measureColdStarts(options: BenchOptions, runs: StartRun[]): Promise<Row[]> {
   if (options.cold === 0) return [];
   const copy = copyRepository(REPO_ROOT);
-  const rows: Row[] = [];
-  try {
-    console.log('Start to ready, cold (a copy of the repository, nothing compiled or bundled):');
-    await measureStarts('cold', options.cold, false, runs, copy.root);
-    rows.push(await serverlessPackageRow(copy.root));
-  } finally {
-    copy.remove();
-  }
-  if (options.scale === 0) return rows;
-  const scaled = copyRepository(REPO_ROOT, { extraServices: options.scale });
+  const scaled = options.scale > 0 ? copyRepository(REPO_ROOT, { extraServices: options.scale }) : undefined;
   const scaledRuns: StartRun[] = [];
   try {
-    console.log(`Start to ready, cold, with ${options.scale} more one-function services:`);
-    await measureStarts('cold', 1, false, scaledRuns, scaled.root);
+    const more = scaled ? `, alternating with ${options.scale} more one-function services` : '';
+    console.log(`Start to ready, cold (a copy of the repository, nothing compiled or bundled${more}):`);
+    for (let round = 1; round <= options.cold; round++) {
+      const label = `${round}/${options.cold}`;
+      const started = await startStage(copy.root, 'cold');
+      runs.push(started.run);
+      console.log(startLine(started.run, label));
+      await started.child.stop();
+      if (!scaled) continue;
+      const more = await startStage(scaled.root, 'cold');
+      scaledRuns.push(more.run);
+      console.log(startLine(more.run, label));
+      await more.child.stop();
+    }
+    const rows = [await serverlessPackageRow(copy.root)];
+    return scaled ? [scaleRow(runs, scaledRuns, options.scale), ...rows] : rows;
   } finally {
-    scaled.remove();
+    copy.remove();
+    scaled?.remove();
   }
-  return [...rows, scaleRow(runs, scaledRuns, options.scale)];
 }
 
 /**
