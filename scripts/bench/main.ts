@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { findServices, packageServices } from '@internal-apis/local-stage/packaging';
 import { BenchError, stopAllChildren } from './child-process';
 import { type EditRun, measureEdits } from './edit-times';
+import { measureReliability, RELIABILITY_DEFAULTS, reliabilityLines } from './reliability';
 import { copyRepository } from './repo-copy';
 import {
   loadLine,
@@ -19,7 +20,7 @@ import {
 import { reusedAll, type StartedStage, type StartKind, type StartRun, startStage } from './start-times';
 import { compareThroughput, type ThroughputComparison, type ThroughputOptions } from './throughput';
 
-const SECTIONS = ['start', 'edit', 'throughput'] as const;
+const SECTIONS = ['start', 'edit', 'throughput', 'reliability'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench -- [--only start,edit,throughput] [--cold N] [--warm N] [--scale N] [--edits N]
@@ -32,9 +33,11 @@ Measures, in one run and side by side:
   edit        save-to-serving in a copy of the repository: a handler edit and a serverless.yml edit
               (a new endpoint), with hot reload, and by restarting the stage instead;
   throughput  GET /users/{id}, signed, through the local stage's front door versus serverless-offline
-              serving the same bundle without any auth: requests/s and latency at the same concurrency.
-Exits non-zero only when something fails to run; missed targets are reported, not failed.
-  --only LIST      the sections to run (default: all)
+              serving the same bundle without any auth: requests/s and latency at the same concurrency;
+  reliability concurrent creates and orders stored and read back, one winner per contested email, SSM
+              GetParameter per burst of orders, acknowledged writes lost over kill -9 with --persist.
+Exits non-zero only when something fails to run or a write is lost; missed targets are reported.
+  --only LIST      the sections to run, e.g. start,edit (default: all)
   --cold N         cold starts (default 3)     --warm N          warm starts (default 3)
   --scale N        one-function services added for the scaled cold start (default 10; 0: none)
   --edits N        edits of each kind, each way (default 3)
@@ -283,17 +286,29 @@ export async function runBenchmark(argv: string[]): Promise<number> {
       await stage.child.stop();
     }
     if (wants('edit') && options.edits > 0) rows.push(...(await measureEditTimes(options)));
-    const scenario = comparison ? `Throughput: ${comparison.scenario}\n` : '';
-    console.log(`\nSummary (${machineLine()})\n${scenario}${summaryTable(runs, comparison, rows)}`);
+    if (runs.length > 0 || rows.length > 0 || comparison) {
+      const scenario = comparison ? `Throughput: ${comparison.scenario}\n` : '';
+      console.log(`\nSummary (${machineLine()})\n${scenario}${summaryTable(runs, comparison, rows)}`);
+    }
     const failed = comparison ? comparison.local.failures + comparison.offline.failures : 0;
     if (comparison && failed > 0)
       console.error(
         `\n${failed} requests failed: ${[...comparison.local.failureSamples, ...comparison.offline.failureSamples].join(' | ')}`,
       );
-    return failed > 0 ? 1 : 0;
+    const reliable = wants('reliability') ? await runReliability() : 0;
+    return failed > 0 ? 1 : reliable;
   } finally {
     await stopAllChildren();
   }
+}
+
+/** The reliability section: its figures as measured, then a summary. Non-zero when a write was lost. */
+async function runReliability(): Promise<number> {
+  console.log('\nReliability, against a local stage in a process of its own:');
+  const figures = await measureReliability(RELIABILITY_DEFAULTS, (line) => console.log(line));
+  console.log(`\nReliability summary (${machineLine()})`);
+  for (const line of reliabilityLines(figures)) console.log(`  ${line}`);
+  return figures.kills.some((round) => round.lost > 0) ? 1 : 0;
 }
 
 process.once('SIGINT', () => {
