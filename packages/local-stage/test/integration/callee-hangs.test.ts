@@ -49,12 +49,11 @@ async function listenSilently(): Promise<{ server: Server; port: number }> {
 
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'private-stage-'));
-  // The global setup packaged every service already; this stage provisions those packages as they are.
+  // The global setup built every service already; this stage reuses those templates and bundles.
   stage = await LocalStage.start({
     repoRoot: REPO_ROOT,
     port: 0,
     stateDir,
-    packageFirst: false,
     log: () => {},
   });
   const silent = await listenSilently();

@@ -33,8 +33,7 @@ beforeAll(async () => {
   stage = await LocalStage.start({
     repoRoot: REPO_ROOT,
     extraServiceDirs: fixtureDirs(),
-    // The integration suite's global setup has packaged every service.
-    packageFirst: false,
+    // The integration suite's global setup built every service: its templates and bundles are reused.
     port: 0,
     stateDir,
     log: () => undefined,

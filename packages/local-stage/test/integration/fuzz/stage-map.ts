@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { localBuildOf } from '@internal-apis/local-stage/packaging';
 
 /** One method of a service's REST API, as its packaged template declares it. */
 export interface Route {
@@ -29,8 +30,8 @@ interface TemplateResource {
 }
 
 /**
- * Reads the routes and tables from each service's packaged CloudFormation (`.serverless/`), so the
- * fuzz suite covers whatever the services declare, including ones added later.
+ * Reads the routes and tables from each service's compiled CloudFormation (as the stage prepared it),
+ * so the fuzz suite covers whatever the services declare, including ones added later.
  *
  * @example
  * stageMap([{ name: 'users', dir: 'services/users' }]).routes[0]; // { service: 'users', method: 'POST', resourcePath: '/users' }
@@ -39,8 +40,10 @@ export function stageMap(services: Array<{ name: string; dir: string }>): StageM
   const routes: Route[] = [];
   const tables: Table[] = [];
   for (const { name, dir } of services) {
+    // The template the stage compiled from the service's current sources (stage `local`, its defaults).
+    const { templateDir } = localBuildOf(dir, { repoRoot: dir, stage: 'local', region: 'us-east-1' });
     const template = JSON.parse(
-      readFileSync(join(dir, '.serverless/cloudformation-template-update-stack.json'), 'utf8'),
+      readFileSync(join(templateDir, 'cloudformation-template-update-stack.json'), 'utf8'),
     ) as { Resources: Record<string, TemplateResource> };
     const resources = template.Resources;
     for (const resource of Object.values(resources)) {
