@@ -32,7 +32,7 @@ const USAGE = `Usage: npm run iam -- <command> [options]
 ROLE is a service (orders) or a role name; SERVICE a service with an API; PATH as called (/users/42).
 RUN is a run file, or the latest run of "integration" (the integration suite), "start" (npm start) or
 "latest" (default). Options: --stage local, --service NAME (report, repeatable), --json, --no-package
-(read .serverless/ as it is instead of packaging what changed).
+(read .serverless/, as \`npm run package\` left it, instead of compiling what changed).
 
   npm run iam -- explain --as orders GET users /users/42
   npm run iam -- can --as notifications POST users /users

@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { FileDigests } from '../build/file-digests';
 import { loadPackagedStack, type PackagedStack, stackOrder } from '../cloudformation';
 import { LocalStageError } from '../errors';
 import { KeyRing } from '../identity/key-ring';
-import { findServices, packageServices, type ServiceDir } from '../packaging';
+import { findServices, type ServiceDir } from '../packaging';
+import { prepareServices } from '../packaging/prepare-services';
 import type { StageServices } from '../provision/context';
 import { type ProvisionedStack, provisionStack } from '../provision/provision-stack';
 import { ParameterStore } from '../ssm';
@@ -20,8 +22,9 @@ export interface LoadStageIamOptions {
   /** Further service folders, as the local stage takes them. */
   extraServiceDirs?: string[];
   /**
-   * `if-needed` (default): package the services whose package is missing or out of date first, as
-   * `npm start` does; `never`: read what `.serverless/` holds, and say what to run when it is missing.
+   * `if-needed` (default): compile the templates and build the bundles that are missing or out of
+   * date first, as `npm start` does (and with the same cache); `never`: read what `.serverless/`
+   * holds (`npm run package`), and say what to run when it is missing.
    */
   package?: 'if-needed' | 'never';
   /** Packaging progress; silent by default. */
@@ -48,22 +51,27 @@ export async function loadStageIam(options: LoadStageIamOptions = {}): Promise<S
     ...findServices(repoRoot),
     ...(options.extraServiceDirs ?? []).map((dir) => ({ name: basename(dir), dir: resolve(dir) })),
   ];
-  if (options.package !== 'never') {
-    await withPackagingLock(repoRoot, () =>
-      packageServices(services, {
-        stage,
-        repoRoot,
-        onProgress: ({ service, state, ms }) => {
-          if (state !== 'packaging' && state !== 'reused')
-            options.log?.(
-              `  ${service}: ${state}${ms === undefined ? '' : ` in ${(ms / 1000).toFixed(1)} s`}`,
-            );
-        },
-      }),
-    );
-  }
-  const stacks = services.map((service) => loadOne(service.dir, stage));
+  const stacks =
+    options.package === 'never'
+      ? services.map((service) => loadOne(service.dir, stage))
+      : await withPackagingLock(repoRoot, () =>
+          prepared(services, { stage, region, repoRoot, log: options.log }),
+        );
   return stageIamFromStacks(stacks, { stage, region, accountId, repoRoot });
+}
+
+/** The services' stacks as the local stage prepares them (prepareServices), reusing what it built. */
+async function prepared(
+  services: ServiceDir[],
+  options: { stage: string; region: string; repoRoot: string; log?: (line: string) => void },
+): Promise<PackagedStack[]> {
+  const { prepared, failed } = await prepareServices(
+    services.map((service) => service.dir),
+    { ...options, digests: new FileDigests(), log: (line) => options.log?.(line) },
+  );
+  const [first] = failed;
+  if (first) throw first.error;
+  return prepared.map((service) => service.stack);
 }
 
 /**
@@ -150,8 +158,8 @@ const LOCK_POLL_MS = 250;
 
 /**
  * Runs `work` while no other process of this repository packages through it: test files of several
- * services may load the stage's IAM at once, and two `serverless package` runs of one service must not
- * write the same `.serverless/`. A lock older than ten minutes is taken to be left by a crash.
+ * services may load the stage's IAM at once, and two compilations of one service's template must not
+ * write the same folder. A lock older than ten minutes is taken to be left by a crash.
  */
 async function withPackagingLock<T>(repoRoot: string, work: () => Promise<T>): Promise<T> {
   const lock = join(repoRoot, '.local-stage', 'packaging.lock');
