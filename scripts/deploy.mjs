@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run deploy -- --stage dev [--region r]`: deploys every service, callees before callers.
+// `npm run deploy -- --stage dev [--region r] [--service s]`: deploys the services, callees before callers,
+// each caller with its callees' current API ids, then checks the stage.
 // The logic is TypeScript (scripts/lib, CommonJS like the rest of the repo), loaded through tsx's
 // require hook so this entry point stays plain `node`.
 import { createRequire } from 'node:module';

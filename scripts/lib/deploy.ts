@@ -1,27 +1,71 @@
-import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { findServices, type ServiceDir } from '@internal-apis/local-stage/packaging';
+import { stageNameProblems } from '@internal-apis/serverless-conventions/names';
 import { requireStage, UsageError, usageErrors, wantsHelp } from './cli-args';
-import { deployOrder } from './deploy-order';
+import { checkDeployedStage } from './deploy-check';
+import { awsLogsRoleApi, ensureApiGatewayLogsRole, type LogsRoleApi } from './deploy-logs-role';
+import { decideDeploy } from './deploy-plan';
+import { type CommandResult, deployOutcome, type RunCommand, runStreaming } from './deploy-runner';
+import { type ServiceDeployInfo, servicesForStage } from './deploy-services';
+import { awsDeployState, type CallerIdentity, callerIdentity, type DeployState } from './deploy-state';
 
-const USAGE = `Usage: npm run deploy -- --stage dev [--region eu-west-1]
+const USAGE = `Usage: npm run deploy -- --stage dev [--region eu-west-1] [--service orders]
 
-Deploys every services/* with "npx serverless deploy", each callee before its callers (users before
-orders and notifications), with the AWS credentials of your environment (AWS_PROFILE, SSO, …).
+Deploys every services/* (or only --service) with "npx serverless deploy", each callee before its
+callers, with the AWS credentials of your environment (AWS_PROFILE, SSO, …). Before each caller it
+reads the callee API ids from SSM: a caller whose grants name an older id is re-deployed, and says so.
+After the last one, it checks that every caller's grants name its callees' current API ids.
+Region: --region, else AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1.
 Stops at the first failure. Deploys are idempotent: fix the cause and run it again.`;
 
-/** Runs a command with the terminal attached; resolves with its exit code. */
-export type RunCommand = (command: string, args: string[], cwd: string) => Promise<number>;
+/** The AWS side of a deploy; the defaults talk to AWS, tests pass fakes. */
+export interface DeployDependencies {
+  run: RunCommand;
+  state(region: string): DeployState;
+  identity(region: string): Promise<CallerIdentity>;
+  logsRole(region: string): LogsRoleApi;
+  env: NodeJS.ProcessEnv;
+}
 
-const runAttached: RunCommand = (command, args, cwd) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: 'inherit', shell: process.platform === 'win32' });
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+/** The real thing: serverless in a child process, the AWS SDK with your environment's credentials. */
+export const awsDeployDependencies = (): DeployDependencies => ({
+  run: runStreaming,
+  state: awsDeployState,
+  identity: (region) => callerIdentity(region),
+  logsRole: awsLogsRoleApi,
+  env: process.env,
+});
+
+/** A deploy that stops before touching anything, with what to tell the user. */
+class DeployRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+interface DeployRun {
+  stage: string;
+  region: string;
+  services: ServiceDeployInfo[];
+  /** Every service of the stage, for the post-deploy check. */
+  allServices: ServiceDeployInfo[];
+}
 
 /**
- * `npm run deploy`: deploys every service in dependency order, streaming serverless's output.
+ * The AWS region for a deploy: `--region`, else `AWS_REGION`, else `AWS_DEFAULT_REGION` (the AWS
+ * CLI's variable, which the SDK and serverless ignore), else serverless-common.yml's us-east-1.
+ * It is passed to serverless explicitly, so both always agree.
+ *
+ * @example
+ * regionFor(undefined, { AWS_DEFAULT_REGION: 'eu-west-1' }); // 'eu-west-1'
+ */
+export function regionFor(option: string | undefined, env: NodeJS.ProcessEnv): string {
+  return option || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+}
+
+/**
+ * `npm run deploy`: deploys the services in dependency order, each caller with its callees' current
+ * API ids, then checks the stage.
  *
  * @example
  * process.exitCode = await deployAll(['--stage', 'dev'], repoRoot);
@@ -29,57 +73,145 @@ const runAttached: RunCommand = (command, args, cwd) =>
 export async function deployAll(
   argv: string[],
   repoRoot: string,
-  run: RunCommand = runAttached,
+  deps: DeployDependencies = awsDeployDependencies(),
 ): Promise<number> {
   if (wantsHelp(argv)) {
     console.log(USAGE);
     return 0;
   }
-  let plan: DeployPlan;
   try {
-    const options = { stage: { type: 'string' }, region: { type: 'string' } } as const;
-    const { values } = usageErrors(() => parseArgs({ args: argv, options }));
-    plan = {
-      stage: requireStage(values.stage),
-      region: values.region,
-      services: deployOrder(findServices(repoRoot)),
-    };
+    const run = planRun(argv, repoRoot, deps.env);
+    await preflight(run, deps);
+    const code = await deployInOrder(run, deps);
+    if (code !== 0) return code;
+    return await postDeployCheck(run, deps.state(run.region));
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 1;
-  }
-  return deployInOrder(plan, run);
-}
-
-interface DeployPlan {
-  stage: string;
-  region?: string;
-  /** Callees first. */
-  services: ServiceDir[];
-}
-
-async function deployInOrder(plan: DeployPlan, run: RunCommand): Promise<number> {
-  const names = plan.services.map((service) => service.name);
-  const regionArgs = plan.region ? ['--region', plan.region] : [];
-  console.log(`Deploying to stage ${plan.stage} in this order: ${names.join(' → ')}`);
-  for (const [index, service] of plan.services.entries()) {
-    console.log(`\n=== ${service.name} (${index + 1}/${names.length}) ===`);
-    const code = await run(
-      'npx',
-      ['serverless', 'deploy', '--stage', plan.stage, ...regionArgs],
-      service.dir,
-    );
-    if (code !== 0) {
-      const notDeployed = names.slice(index + 1);
-      console.error(
-        `\nDeploying ${service.name} to stage ${plan.stage} failed (exit code ${code}); see its output above.` +
-          `\nDeployed: ${names.slice(0, index).join(', ') || 'none'}. Not attempted: ${notDeployed.join(', ') || 'none'}.` +
-          '\nFix the cause and run the same command again: services already deployed are updated in place.',
-      );
-      return code;
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 1;
     }
+    if (error instanceof DeployRefused) {
+      console.error(`\n${error.message}`);
+      return 1;
+    }
+    throw error;
   }
-  console.log(`\nDeployed ${names.length} services to stage ${plan.stage}.`);
+}
+
+function planRun(argv: string[], repoRoot: string, env: NodeJS.ProcessEnv): DeployRun {
+  const options = {
+    stage: { type: 'string' },
+    region: { type: 'string' },
+    service: { type: 'string' },
+  } as const;
+  const { values } = usageErrors(() => parseArgs({ args: argv, options }));
+  const stage = requireStage(values.stage);
+  const region = regionFor(values.region, env);
+  const allServices = servicesForStage(repoRoot, stage);
+  const services = values.service
+    ? allServices.filter((service) => service.name === values.service)
+    : allServices;
+  if (services.length === 0) {
+    throw new UsageError(
+      `No service named "${values.service}"; services: ${allServices.map((s) => s.name).join(', ')}`,
+    );
+  }
+  const problems = stageNameProblems(stage, region, allServices);
+  if (problems.length > 0) throw new DeployRefused(`${problems.join('\n  ')}\nNothing was deployed.`);
+  return { stage, region, services, allServices };
+}
+
+async function preflight(run: DeployRun, deps: DeployDependencies): Promise<void> {
+  let identity: CallerIdentity;
+  try {
+    identity = await deps.identity(run.region);
+  } catch (error) {
+    throw new DeployRefused(
+      `No usable AWS credentials for ${run.region}: ${error instanceof Error ? error.message : String(error)}\n` +
+        'Set AWS_PROFILE (and run `aws sso login` for an SSO profile), or AWS_ACCESS_KEY_ID and ' +
+        'AWS_SECRET_ACCESS_KEY. Nothing was deployed.',
+    );
+  }
+  console.log(
+    `Deploying stage ${run.stage} to account ${identity.account} in ${run.region} as ${identity.arn}`,
+  );
+  const { actions } = await ensureApiGatewayLogsRole(deps.logsRole(run.region), identity.partition);
+  for (const action of actions) console.log(`API Gateway access logs: ${action}`);
+}
+
+interface Deployed {
+  name: string;
+  outcome: 'deployed' | 'unchanged';
+  reasons: string[];
+}
+
+async function deployInOrder(run: DeployRun, deps: DeployDependencies): Promise<number> {
+  const names = run.services.map((service) => service.name);
+  const state = deps.state(run.region);
+  const done: Deployed[] = [];
+  console.log(`Order (callees first): ${names.join(' → ')}`);
+  for (const [index, service] of run.services.entries()) {
+    const decision = await decideDeploy(service, run.stage, state);
+    if (decision.action === 'refuse') {
+      throw new DeployRefused(
+        `${decision.problem}\nDeployed: ${done.map((d) => d.name).join(', ') || 'none'}. ` +
+          `Not attempted: ${names.slice(index).join(', ')}.`,
+      );
+    }
+    const verb = decision.force ? 're-deploying' : 'deploying';
+    console.log(
+      `\n=== ${service.name} (${index + 1}/${names.length}): ${verb}: ${decision.reasons.join('; ')} ===`,
+    );
+    const result = await deps.run('npx', serverlessDeployArgs(run, decision), service.dir);
+    if (result.code !== 0) return failed(run, service, index, result);
+    done.push({ name: service.name, outcome: deployOutcome(result.tail), reasons: decision.reasons });
+  }
+  console.log(`\n${summary(run, done)}`);
   return 0;
+}
+
+function serverlessDeployArgs(run: DeployRun, decision: { pins: Record<string, string>; force: boolean }) {
+  const pins = Object.entries(decision.pins).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  return [
+    'serverless',
+    'deploy',
+    '--stage',
+    run.stage,
+    '--region',
+    run.region,
+    ...pins,
+    ...(decision.force ? ['--force'] : []),
+  ];
+}
+
+function failed(run: DeployRun, service: ServiceDeployInfo, index: number, result: CommandResult): number {
+  const names = run.services.map((s) => s.name);
+  console.error(
+    `\nDeploying ${service.name} to stage ${run.stage} failed (exit code ${result.code}); see its output above.` +
+      `\nDeployed: ${names.slice(0, index).join(', ') || 'none'}. Not attempted: ${names.slice(index + 1).join(', ') || 'none'}.` +
+      '\nFix the cause and run the same command again: services already deployed are updated in place.',
+  );
+  return result.code;
+}
+
+function summary(run: DeployRun, done: Deployed[]): string {
+  const lines = done.map(({ name, outcome, reasons }) =>
+    outcome === 'unchanged'
+      ? `  ${name}: unchanged (serverless found no change)`
+      : `  ${name}: deployed (${reasons.join('; ')})`,
+  );
+  return `Stage ${run.stage} in ${run.region}, ${done.length} services:\n${lines.join('\n')}`;
+}
+
+async function postDeployCheck(run: DeployRun, state: DeployState): Promise<number> {
+  const problems = await checkDeployedStage(run.allServices, run.stage, state);
+  if (problems.length === 0) {
+    console.log(`Post-deploy check: every caller's grants name its callees' current API ids.`);
+    return 0;
+  }
+  console.error(
+    `\nPOST-DEPLOY CHECK FAILED for stage ${run.stage}: callers and callees disagree, calls between them will be denied (403).\n  ` +
+      `${problems.join('\n  ')}\nRun the same command again; if a difference stays, re-deploy the caller with --service.`,
+  );
+  return 1;
 }

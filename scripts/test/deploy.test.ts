@@ -1,115 +1,194 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { findServices } from '../../packages/local-stage/src/packaging';
-import { deployAll, type RunCommand } from '../lib/deploy';
-import { deployOrder } from '../lib/deploy-order';
-
-/** A repository whose services reference each other's SSM parameters as the real ones do. */
-function fixtureRepo(serverlessYmls: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'deploy-'));
-  for (const [name, yml] of Object.entries(serverlessYmls)) {
-    mkdirSync(path.join(root, 'services', name), { recursive: true });
-    writeFileSync(path.join(root, 'services', name, 'serverless.yml'), `service: ${name}\n${yml}`);
-  }
-  return root;
-}
-
-const CALLS_USERS = `
-resources:
-  Parameters:
-    UsersApiId:
-      Type: AWS::SSM::Parameter::Value<String>
-      Default: /\${sls:stage}/users/api-id
-`;
-const PUBLISHES_OWN = `
-    Url:
-      Properties:
-        Name: /\${sls:stage}/SELF/url
-`;
+import { rmSync } from 'node:fs';
+import { type DeployDependencies, deployAll, regionFor } from '../lib/deploy';
+import {
+  callerYml,
+  FakeAccount,
+  fixtureRepo,
+  logsRoleSetUp,
+  READS_USERS,
+  USERS_YML,
+} from './fakes/deploy-fakes';
 
 let root: string;
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+let account: FakeAccount;
+let output: string[];
 
-describe('deployOrder', () => {
-  it('puts each callee before its callers, otherwise alphabetical', () => {
-    root = fixtureRepo({
-      audit: '',
-      orders: CALLS_USERS + PUBLISHES_OWN.replace('SELF', 'orders'),
-      notifications: CALLS_USERS,
-      users: PUBLISHES_OWN.replace('SELF', 'users'),
-      billing: `iam: 'arn:aws:ssm:#{AWS::Region}:#{AWS::AccountId}:parameter/\${sls:stage}/orders/url'\n`,
-    });
+function deps(overrides: Partial<DeployDependencies> = {}): DeployDependencies {
+  return {
+    run: account.run,
+    state: () => account,
+    identity: async () => ({
+      account: '123456789012',
+      arn: 'arn:aws:iam::123456789012:user/dev',
+      partition: 'aws',
+    }),
+    logsRole: logsRoleSetUp,
+    env: {},
+    ...overrides,
+  };
+}
 
-    expect(deployOrder(findServices(root)).map((service) => service.name)).toEqual([
-      'audit',
-      'users',
-      'notifications',
-      'orders',
-      'billing',
-    ]);
+const printed = () => output.join('\n');
+const deploysOf = (service: string) =>
+  account.commands.filter((command) => command.service === service && command.args[1] === 'deploy');
+
+beforeEach(() => {
+  root = fixtureRepo({
+    users: USERS_YML,
+    orders: callerYml('orders'),
+    notifications: callerYml('notifications'),
   });
-
-  it('ignores references to services that are not in the repository', () => {
-    root = fixtureRepo({ orders: CALLS_USERS.replace('users', 'legacy') });
-    expect(deployOrder(findServices(root)).map((service) => service.name)).toEqual(['orders']);
-  });
-
-  it('refuses a cycle, naming the services in it', () => {
-    root = fixtureRepo({ a: `x: /\${sls:stage}/b/url\n`, b: `x: /\${sls:stage}/a/api-id\n`, c: '' });
-    expect(() => deployOrder(findServices(root))).toThrow('Services depend on each other in a cycle: a, b');
-  });
+  account = new FakeAccount({ orders: READS_USERS, notifications: READS_USERS });
+  output = [];
+  const record = (...parts: unknown[]) => void output.push(parts.join(' '));
+  jest.spyOn(console, 'log').mockImplementation(record);
+  jest.spyOn(console, 'error').mockImplementation(record);
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  rmSync(root, { recursive: true, force: true });
 });
 
 describe('deployAll', () => {
-  function recordingRun(failing?: string) {
-    const calls: Array<{ command: string; args: string[]; service: string }> = [];
-    const run: RunCommand = async (command, args, cwd) => {
-      calls.push({ command, args, service: path.basename(cwd) });
-      return path.basename(cwd) === failing ? 2 : 0;
-    };
-    return { calls, run };
-  }
+  it('deploys callees first, each caller with its callees current API ids pinned, in the given region', async () => {
+    await expect(deployAll(['--stage', 'dev', '--region', 'eu-west-1'], root, deps())).resolves.toBe(0);
 
-  beforeEach(() => {
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(account.commands.map(({ service, args }) => `${service}: ${args.join(' ')}`)).toEqual([
+      'users: serverless deploy --stage dev --region eu-west-1',
+      'notifications: serverless deploy --stage dev --region eu-west-1 --param UsersApiId=users-api1',
+      'orders: serverless deploy --stage dev --region eu-west-1 --param UsersApiId=users-api1',
+    ]);
+    expect(printed()).toContain('Post-deploy check: every caller');
   });
-  afterEach(() => jest.restoreAllMocks());
 
-  it('runs `npx serverless deploy` in each service folder, callees first, with stage and region', async () => {
-    root = fixtureRepo({ orders: CALLS_USERS, users: '' });
-    const { calls, run } = recordingRun();
+  it('re-deploys every caller after its callee was removed and deployed again, and says why', async () => {
+    await deployAll(['--stage', 'dev'], root, deps());
+    account.removeStack('users', 'dev');
 
-    await expect(deployAll(['--stage', 'dev', '--region', 'eu-west-1'], root, run)).resolves.toBe(0);
+    await expect(deployAll(['--stage', 'dev'], root, deps())).resolves.toBe(0);
 
-    const args = ['serverless', 'deploy', '--stage', 'dev', '--region', 'eu-west-1'];
-    expect(calls).toEqual([
-      { command: 'npx', args, service: 'users' },
-      { command: 'npx', args, service: 'orders' },
+    expect(account.parameters.get('/dev/users/api-id')).toBe('users-api2');
+    for (const caller of ['orders', 'notifications']) {
+      expect(deploysOf(caller).at(-1)?.args).toEqual(
+        expect.arrayContaining(['--param', 'UsersApiId=users-api2', '--force']),
+      );
+      expect(account.stacks.get(`${caller}-dev`)?.parameters).toEqual([
+        { key: 'UsersApiId', value: '/dev/users/api-id', resolved: 'users-api2' },
+      ]);
+    }
+    expect(printed()).toContain(
+      '=== orders (3/3): re-deploying: users API id changed: orders-dev resolved UsersApiId to users-api1 at its last deploy, /dev/users/api-id is now users-api2 ===',
+    );
+    expect(printed()).toMatch(/orders: deployed \(users API id changed/);
+  });
+
+  it('repairs callers of a callee whose REST API was replaced by a deploy made elsewhere', async () => {
+    await deployAll(['--stage', 'dev'], root, deps());
+    const replaced = account.replaceRestApi('users', 'dev');
+
+    await expect(deployAll(['--stage', 'dev'], root, deps())).resolves.toBe(0);
+
+    expect(account.stacks.get('orders-dev')?.parameters[0]?.resolved).toBe(replaced);
+    expect(account.stacks.get('notifications-dev')?.parameters[0]?.resolved).toBe(replaced);
+  });
+
+  it('lets serverless skip callers whose grants already name the current API id', async () => {
+    await deployAll(['--stage', 'dev'], root, deps());
+    await deployAll(['--stage', 'dev'], root, deps());
+
+    expect(deploysOf('orders').at(-1)?.args).not.toContain('--force');
+    expect(printed()).toContain('orders: unchanged (serverless found no change)');
+  });
+
+  it('fails loudly when a caller still resolves an old API id after the deploy', async () => {
+    await deployAll(['--stage', 'dev'], root, deps());
+    account.replaceRestApi('users', 'dev');
+    const failingToUpdate = deps({
+      run: async (command, args, cwd) =>
+        args.includes('orders') || cwd.endsWith('orders')
+          ? { code: 0, tail: 'No changes to deploy. Deployment skipped.' }
+          : account.run(command, args, cwd),
+    });
+
+    await expect(deployAll(['--stage', 'dev'], root, failingToUpdate)).resolves.toBe(1);
+
+    expect(printed()).toContain('POST-DEPLOY CHECK FAILED for stage dev');
+    expect(printed()).toContain(
+      'orders-dev: UsersApiId resolved to users-api1, but /dev/users/api-id is users-api2: its grants name an API that users no longer serves.',
+    );
+  });
+
+  it('deploys one service with --service, refusing when its callee is not deployed', async () => {
+    await expect(deployAll(['--stage', 'dev', '--service', 'orders'], root, deps())).resolves.toBe(1);
+
+    expect(account.commands).toEqual([]);
+    expect(printed()).toContain(
+      'orders reads /dev/users/api-id (template parameter UsersApiId), which does not exist: deploy users to stage dev first.',
+    );
+  });
+
+  it('refuses to create a stack whose kept tables exist, before running serverless', async () => {
+    account.tables.add('users-dev');
+
+    await expect(deployAll(['--stage', 'dev'], root, deps())).resolves.toBe(1);
+
+    expect(account.commands).toEqual([]);
+    expect(printed()).toMatch(/Stack users-dev does not exist, but its table\(s\) users-dev do/);
+  });
+
+  it('refuses a stage whose names AWS would refuse, before anything runs', async () => {
+    const stage = 'a-stage-name-far-too-long-for-the-role-name';
+    await expect(deployAll(['--stage', stage, '--region', 'eu-west-1'], root, deps())).resolves.toBe(1);
+
+    expect(account.commands).toEqual([]);
+    expect(printed()).toMatch(/is too long for these services in eu-west-1: at most \d+ characters fit/);
+    expect(printed()).toContain('Nothing was deployed.');
+  });
+
+  it('stops with one message saying what to set when there are no usable credentials', async () => {
+    const noCredentials = deps({
+      identity: async () => {
+        throw new Error('Could not load credentials from any providers');
+      },
+    });
+
+    await expect(deployAll(['--stage', 'dev'], root, noCredentials)).resolves.toBe(1);
+
+    expect(account.commands).toEqual([]);
+    expect(output).toEqual([
+      expect.stringContaining(
+        'No usable AWS credentials for us-east-1: Could not load credentials from any providers\nSet AWS_PROFILE',
+      ),
     ]);
   });
 
   it('stops at the first failure and says what was and was not deployed', async () => {
-    root = fixtureRepo({ orders: CALLS_USERS, notifications: CALLS_USERS, users: '' });
-    const { calls, run } = recordingRun('notifications');
+    const failing = deps({
+      run: async (command, args, cwd) =>
+        cwd.endsWith('notifications') ? { code: 2, tail: '' } : account.run(command, args, cwd),
+    });
 
-    await expect(deployAll(['--stage', 'dev'], root, run)).resolves.toBe(2);
+    await expect(deployAll(['--stage', 'dev'], root, failing)).resolves.toBe(2);
 
-    expect(calls.map((call) => call.service)).toEqual(['users', 'notifications']);
-    expect(console.error).toHaveBeenCalledWith(
-      expect.stringMatching(
-        /Deploying notifications to stage dev failed \(exit code 2\)[\s\S]*Deployed: users\. Not attempted: orders\./,
-      ),
+    expect(printed()).toMatch(
+      /Deploying notifications to stage dev failed \(exit code 2\)[\s\S]*Deployed: users\. Not attempted: orders\./,
     );
   });
 
   it('refuses to run without --stage', async () => {
-    root = fixtureRepo({ users: '' });
-    const { calls, run } = recordingRun();
+    await expect(deployAll([], root, deps())).resolves.toBe(1);
+    expect(account.commands).toEqual([]);
+    expect(printed()).toContain('--stage is required');
+  });
+});
 
-    await expect(deployAll([], root, run)).resolves.toBe(1);
-    expect(calls).toEqual([]);
-    expect(console.error).toHaveBeenCalledWith(expect.stringContaining('--stage is required'));
+describe('regionFor', () => {
+  it('takes --region, then AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1', () => {
+    expect(regionFor('eu-west-3', { AWS_REGION: 'eu-west-1' })).toBe('eu-west-3');
+    expect(regionFor(undefined, { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-2' })).toBe(
+      'eu-west-1',
+    );
+    expect(regionFor(undefined, { AWS_DEFAULT_REGION: 'eu-west-2' })).toBe('eu-west-2');
+    expect(regionFor(undefined, {})).toBe('us-east-1');
   });
 });

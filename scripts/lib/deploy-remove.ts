@@ -1,0 +1,165 @@
+import { parseArgs } from 'node:util';
+import { requireStage, UsageError, usageErrors, wantsHelp } from './cli-args';
+import { regionFor } from './deploy';
+import { type RunCommand, runStreaming } from './deploy-runner';
+import { type ServiceDeployInfo, servicesForStage, stageKind } from './deploy-services';
+import { awsDeployState, type DeployState } from './deploy-state';
+
+const USAGE = `Usage: npm run remove -- --stage dev [--region eu-west-1] [--service users [--with-callers]]
+
+Removes the services' stacks from a stage with "npx serverless remove", callers before callees.
+--service removes one service; it is refused while services that call it are deployed on the stage,
+unless --with-callers removes them too (first). On durable stages (serverless-common.yml stageKinds)
+tables are kept: DeletionPolicy Retain.`;
+
+export interface RemoveDependencies {
+  run: RunCommand;
+  state(region: string): DeployState;
+  env: NodeJS.ProcessEnv;
+}
+
+const awsRemoveDependencies = (): RemoveDependencies => ({
+  run: runStreaming,
+  state: awsDeployState,
+  env: process.env,
+});
+
+/**
+ * The services that call `name`, directly or through others, in deploy order.
+ *
+ * @example
+ * callersOf('users', services).map((s) => s.name); // ['notifications', 'orders']
+ */
+export function callersOf(name: string, services: ServiceDeployInfo[]): ServiceDeployInfo[] {
+  const found = new Set<string>();
+  const visit = (callee: string) => {
+    for (const service of services) {
+      if (service.callees.includes(callee) && !found.has(service.name)) {
+        found.add(service.name);
+        visit(service.name);
+      }
+    }
+  };
+  visit(name);
+  return services.filter((service) => found.has(service.name));
+}
+
+/**
+ * `npm run remove`: removes stacks callers first, and refuses to leave a deployed caller without
+ * its callee.
+ *
+ * @example
+ * process.exitCode = await removeServices(['--stage', 'dev', '--service', 'orders'], repoRoot);
+ */
+export async function removeServices(
+  argv: string[],
+  repoRoot: string,
+  deps: RemoveDependencies = awsRemoveDependencies(),
+): Promise<number> {
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
+  let plan: { stage: string; region: string; targets: ServiceDeployInfo[]; all: ServiceDeployInfo[] };
+  try {
+    const options = {
+      stage: { type: 'string' },
+      region: { type: 'string' },
+      service: { type: 'string' },
+      'with-callers': { type: 'boolean' },
+    } as const;
+    const { values } = usageErrors(() => parseArgs({ args: argv, options }));
+    const stage = requireStage(values.stage);
+    const all = servicesForStage(repoRoot, stage);
+    plan = { stage, region: regionFor(values.region, deps.env), targets: all, all };
+    if (values.service !== undefined) {
+      const target = all.find((service) => service.name === values.service);
+      if (!target) {
+        throw new UsageError(
+          `No service named "${values.service}"; services: ${all.map((s) => s.name).join(', ')}`,
+        );
+      }
+      const callers = values['with-callers'] ? callersOf(target.name, all) : [];
+      plan.targets = all.filter((service) => service === target || callers.includes(service));
+    } else if (values['with-callers']) {
+      throw new UsageError('--with-callers goes with --service');
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return 1;
+  }
+  const state = deps.state(plan.region);
+  const blocking = await deployedCallersLeftBehind(plan.targets, plan.all, state);
+  if (blocking.length > 0) {
+    console.error(
+      `Refusing to remove ${plan.targets.map((s) => s.name).join(', ')} from stage ${plan.stage}: ${blocking.join('; ')}. ` +
+        'Their calls would fail (403) once it is gone. Remove them first, or add --with-callers to remove them too.',
+    );
+    return 1;
+  }
+  return removeInOrder(plan.stage, plan.region, [...plan.targets].reverse(), repoRoot, deps, state);
+}
+
+async function deployedCallersLeftBehind(
+  targets: ServiceDeployInfo[],
+  all: ServiceDeployInfo[],
+  state: DeployState,
+): Promise<string[]> {
+  const blocking: string[] = [];
+  for (const target of targets) {
+    const deployed: string[] = [];
+    for (const caller of callersOf(target.name, all)) {
+      if (targets.includes(caller)) continue;
+      if (await state.stack(caller.stackName)) deployed.push(caller.name);
+    }
+    if (deployed.length > 0) blocking.push(`${target.name} is called by ${deployed.join(', ')}, deployed`);
+  }
+  return blocking;
+}
+
+async function removeInOrder(
+  stage: string,
+  region: string,
+  callersFirst: ServiceDeployInfo[],
+  repoRoot: string,
+  deps: RemoveDependencies,
+  state: DeployState,
+): Promise<number> {
+  const kind = stageKind(repoRoot, stage);
+  console.log(
+    `Removing from stage ${stage} (${kind}) in ${region}, callers first: ${callersFirst.map((s) => s.name).join(' → ')}`,
+  );
+  const removed: string[] = [];
+  for (const service of callersFirst) {
+    if (!(await state.stack(service.stackName))) {
+      console.log(`\n=== ${service.name}: stack ${service.stackName} does not exist, nothing to remove ===`);
+      continue;
+    }
+    console.log(`\n=== ${service.name}: removing stack ${service.stackName} ===`);
+    const { code } = await deps.run(
+      'npx',
+      ['serverless', 'remove', '--stage', stage, '--region', region],
+      service.dir,
+    );
+    if (code !== 0) {
+      console.error(
+        `\nRemoving ${service.name} failed (exit code ${code}); see its output above. Removed: ${removed.join(', ') || 'none'}.`,
+      );
+      return code;
+    }
+    removed.push(service.name);
+  }
+  const kept: string[] = [];
+  for (const service of callersFirst) {
+    for (const table of service.tables) if (await state.tableExists(table)) kept.push(table);
+  }
+  console.log(`\nRemoved from stage ${stage}: ${removed.join(', ') || 'nothing'}.`);
+  if (kept.length > 0) {
+    console.log(
+      `Kept, with their data (stage ${stage} is ${kind}: DeletionPolicy Retain, deletion protection on): ${kept.join(', ')}.\n` +
+        'A new deploy of their service needs them imported or deleted first (README, "Removing a service").',
+    );
+  }
+  return 0;
+}
