@@ -34,5 +34,16 @@ module.exports = {
         ...(againstAws ? [] : ['<rootDir>/packages/local-stage/test/integration/**/*.test.ts']),
       ],
     },
+    // `npm run test:deploy` only: deploys into the moto server it started (TEST_DEPLOY_ENDPOINT).
+    ...(process.env.TEST_DEPLOY_ENDPOINT
+      ? [
+          {
+            displayName: 'deploy',
+            testEnvironment: 'node',
+            transform,
+            testMatch: ['<rootDir>/scripts/test-deploy/**/*.test.ts'],
+          },
+        ]
+      : []),
   ],
 };
