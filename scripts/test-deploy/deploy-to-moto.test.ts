@@ -16,8 +16,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Resource, Template } from '@internal-apis/serverless-conventions/template';
+import { awsPreflightApi, preflightAws } from '@internal-apis/stage-harness/preflight';
 import { Emulator } from './emulator';
-import { makeWorkCopy, motoEnv, runIn } from './work-copy';
+import { makeWorkCopy, motoEnv, runIn, TEST_PRINCIPAL_ARN } from './work-copy';
 
 const endpoint = process.env.TEST_DEPLOY_ENDPOINT ?? '';
 const region = 'us-east-1';
@@ -165,6 +166,46 @@ describe('npm run deploy -- --stage dev (a durable stage)', () => {
       const text = JSON.stringify(template);
       expect(text).not.toMatch(/arn:aws:/);
       expect(text).not.toMatch(/log-group:\/aws\/lambda\/[^":]*\*/);
+    }
+  });
+
+  it("lets the opt-in test principal assume every service role, with the suite's session names only", async () => {
+    for (const service of SERVICES) {
+      expect(await emulator.trustStatements(`${service}-dev-${region}-lambdaRole`)).toEqual([
+        expect.objectContaining({ Principal: { Service: ['lambda.amazonaws.com'] } }),
+        {
+          Sid: 'IntegrationSuiteTestPrincipal',
+          Effect: 'Allow',
+          Principal: { AWS: TEST_PRINCIPAL_ARN },
+          Action: 'sts:AssumeRole',
+          Condition: { StringLike: { 'sts:RoleSessionName': 'integration-suite-*' } },
+        },
+      ]);
+    }
+  });
+
+  it("passes the AWS-mode integration suite's pre-flight, and names what is missing on a stage not deployed", async () => {
+    // The harness's own SDK calls (GetCallerIdentity, GetParameter, AssumeRole) against the emulator.
+    // moto enforces no IAM, so AssumeRole succeeds whatever the trust policy says; on AWS the
+    // statement above is what allows it.
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+    });
+    try {
+      const api = awsPreflightApi(region);
+      await expect(preflightAws({ stage: 'dev', region, services: SERVICES }, api)).resolves.toEqual({
+        accountId: account,
+        partition: 'aws',
+        callerArn: expect.stringContaining(`:${account}:`),
+      });
+      await expect(preflightAws({ stage: 'qa', region, services: SERVICES }, api)).rejects.toThrow(
+        'not deployed: /qa/users/url, /qa/notifications/url, /qa/orders/url not found in SSM. Deploy it: npm run deploy -- --stage qa --region us-east-1',
+      );
+    } finally {
+      process.env = saved;
     }
   });
 

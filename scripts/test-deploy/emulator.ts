@@ -13,7 +13,7 @@ import {
   DynamoDBClient,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Template } from '@internal-apis/serverless-conventions/template';
@@ -107,6 +107,15 @@ export class Emulator {
       new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),
     );
     const document = JSON.parse(decodeURIComponent(PolicyDocument)) as { Statement?: unknown };
+    return [document.Statement ?? []].flat() as Array<Record<string, unknown>>;
+  }
+
+  /** The statements of a role's trust policy. */
+  async trustStatements(roleName: string): Promise<Array<Record<string, unknown>>> {
+    const { Role } = await this.iam.send(new GetRoleCommand({ RoleName: roleName }));
+    const document = JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '{}')) as {
+      Statement?: unknown;
+    };
     return [document.Statement ?? []].flat() as Array<Record<string, unknown>>;
   }
 

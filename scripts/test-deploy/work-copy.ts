@@ -24,6 +24,9 @@ export function makeWorkCopy(repoRoot: string): string {
   return work;
 }
 
+/** The opt-in test principal every deploy of the run trusts (an IAM user of moto's account). */
+export const TEST_PRINCIPAL_ARN = 'arn:aws:iam::123456789012:user/integration-ci';
+
 /** The environment of every command: moto's endpoint and dummy keys, no AWS_* of the caller's. */
 export function motoEnv(work: string, endpoint: string, region: string): NodeJS.ProcessEnv {
   const own = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
@@ -34,6 +37,7 @@ export function motoEnv(work: string, endpoint: string, region: string): NodeJS.
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_REGION: region,
+    TEST_PRINCIPAL_ARN,
     SLS_TELEMETRY_DISABLED: '1',
     NO_COLOR: '1',
   };

@@ -1,6 +1,7 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentials } from '@internal-apis/signed-client';
+import { sessionNameFor } from './aws-preflight';
+import { runnerCredentials } from './aws-preflight-api';
 import { type StageTarget, stageTarget } from './target';
 
 export type CredentialsProvider = () => Promise<AwsCredentials>;
@@ -10,7 +11,7 @@ export type CredentialsProvider = () => Promise<AwsCredentials>;
  * role, so a test calls exactly as that service's functions do.
  *
  * On AWS, calling as a role assumes `{service}-{stage}-{region}-lambdaRole`, which needs that role's
- * trust policy to allow your principal (see the README).
+ * trust policy to allow your principal: deploy the stage with TEST_PRINCIPAL_ARN (see the README).
  */
 export function credentialsFor(as: 'runner' | { service: string } = 'runner'): CredentialsProvider {
   const target = stageTarget();
@@ -19,7 +20,7 @@ export function credentialsFor(as: 'runner' | { service: string } = 'runner'): C
     if (!credentials) throw new Error(`No credentials for ${JSON.stringify(as)} on the local stage`);
     return async () => credentials;
   }
-  const runner = target.profile ? fromIni({ profile: target.profile }) : fromNodeProviderChain();
+  const runner = runnerCredentials(target.profile);
   if (as === 'runner') return runner;
   return assumeLambdaRole(target, as.service, runner);
 }
@@ -51,10 +52,9 @@ function assumeLambdaRole(
   let cached: Promise<AwsCredentials> | undefined;
   return () => {
     cached ??= (async () => {
-      const { Account } = await sts.send(new GetCallerIdentityCommand({}));
-      const roleArn = `arn:aws:iam::${Account}:role/${roleNameOf(service)}`;
+      const roleArn = `arn:${target.partition}:iam::${target.accountId}:role/${roleNameOf(service)}`;
       const { Credentials } = await sts.send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'integration-suite' }),
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionNameFor(target.stage) }),
       );
       if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey)
         throw new Error(`AssumeRole ${roleArn} returned no credentials`);

@@ -3,6 +3,10 @@ import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalStage } from '@internal-apis/local-stage';
+import { findServices } from '@internal-apis/local-stage/packaging';
+import { preflightAws, resolveRegion } from './aws-preflight';
+import { awsPreflightApi, profileRegion } from './aws-preflight-api';
+import { PreflightError } from './errors';
 import { describeTarget, type StageTarget, TARGET_FILE_VARIABLE } from './target';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
@@ -15,25 +19,44 @@ declare global {
 
 /**
  * Jest global setup: with no STAGE (or STAGE=local), starts an ephemeral local stage (free port, in
- * memory); with STAGE=dev and AWS credentials, targets that deployed stage. Prints which.
+ * memory); with STAGE=dev, targets that deployed stage after a pre-flight (credentials, stage
+ * deployed, roles assumable) that stops the run with one message before any test. Prints which.
  */
 export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'stage-harness-'));
   const stageName = process.env.STAGE;
   const target: StageTarget =
-    stageName && stageName !== 'local'
-      ? {
-          kind: 'aws',
-          stage: stageName,
-          region: process.env.AWS_REGION ?? 'us-east-1',
-          profile: process.env.AWS_PROFILE,
-        }
-      : await startLocalStage(dir);
+    stageName && stageName !== 'local' ? await awsTarget(stageName) : await startLocalStage(dir);
   const file = join(dir, 'target.json');
   writeFileSync(file, JSON.stringify(target), { mode: 0o600 });
   process.env[TARGET_FILE_VARIABLE] = file;
   console.log(`\nIntegration suite against ${describeTarget(target)}`);
   if (target.kind === 'local') console.log(`Function logs: ${target.logFile}`);
+}
+
+async function awsTarget(stage: string): Promise<StageTarget> {
+  const profile = process.env.AWS_PROFILE || undefined;
+  try {
+    const region = await resolveRegion(process.env, () => profileRegion(profile));
+    const services = findServices(REPO_ROOT).map((service) => service.name);
+    const identity = await preflightAws(
+      { stage, region, profile, services },
+      awsPreflightApi(region, profile),
+    );
+    console.log(`\nCalling as ${identity.callerArn}`);
+    return {
+      kind: 'aws',
+      stage,
+      region,
+      profile,
+      accountId: identity.accountId,
+      partition: identity.partition,
+    };
+  } catch (error) {
+    // Jest prints a failed global setup's stack; the message is all there is to read here.
+    if (error instanceof PreflightError) error.stack = `${error.name}: ${error.message}`;
+    throw error;
+  }
 }
 
 async function startLocalStage(dir: string): Promise<StageTarget> {

@@ -10,6 +10,7 @@ import { stageTarget } from './target';
 export { type AwsErrorAnswer, awsErrorOf } from './aws-answers';
 export { type AwsClientConfig, awsClientConfig } from './aws-clients';
 export { type CredentialsProvider, credentialsFor, roleNameOf } from './credentials';
+export { PreflightError, StageHarnessError } from './errors';
 export { serviceUrl } from './service-url';
 export { type RawRequest, type SignedRequestOptions, signedRequestFor, withHeader } from './signed-request';
 export { describeTarget, type StageTarget, stageTarget } from './target';

@@ -15,7 +15,15 @@ export type StageTarget =
       roles: Record<string, Credentials>;
       logFile: string;
     }
-  | { kind: 'aws'; stage: string; region: string; profile?: string };
+  | {
+      kind: 'aws';
+      stage: string;
+      region: string;
+      profile?: string;
+      /** Found by the pre-flight: the account the stage is in, and its ARNs' partition. */
+      accountId: string;
+      partition: string;
+    };
 
 /** The environment variable through which the global setup hands the target to test files. */
 export const TARGET_FILE_VARIABLE = 'STAGE_HARNESS_TARGET_FILE';

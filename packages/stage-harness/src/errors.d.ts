@@ -1,0 +1,14 @@
+/** Every error the harness raises on purpose. */
+export declare class StageHarnessError extends Error {
+  constructor(
+    message: string,
+    options?: {
+      cause?: unknown;
+    },
+  );
+}
+/**
+ * The suite cannot run against the stage it was pointed at (no credentials, stage not deployed,
+ * roles it cannot assume): raised by the global setup before any test runs, with every reason.
+ */
+export declare class PreflightError extends StageHarnessError {}
