@@ -6,8 +6,10 @@ import { UsageError, usageErrors, wantsHelp } from './cli-args';
 const USAGE = `Usage: npm run new-service -- <name>
 
 Creates services/<name> from scripts/templates/new-service: a serverless.yml on the shared fragments
-with one aws_iam endpoint (GET /<name>/ping), its handler, a unit test, package.json and tsconfig.json,
-and adds the service to the root tsconfig.json. <name>: lowercase letters, digits and -, e.g. payments.`;
+and deploy conventions (one zip per function, partition ARNs, access logs, table protection by stage
+kind), one aws_iam endpoint (GET /<name>/ping), its handler, a unit test, an integration test calling
+it as a permitted and as a refused principal, package.json and tsconfig.json, and adds the service to
+the root tsconfig.json. <name>: lowercase letters, digits and -, e.g. payments.`;
 
 // The name becomes part of the stack, role and table names; IAM role names are limited to 64
 // characters and serverless builds `{service}-{stage}-{region}-lambdaRole`, so it stays short.
@@ -99,7 +101,8 @@ function nextSteps(name: string): string {
   return `Created services/${name} and referenced it from tsconfig.json. Next:
   npm install                                  # records the new workspace in package-lock.json
   npx jest services/${name} --selectProjects unit
-  (cd services/${name} && npx serverless package --stage dev)
+  npm test                                     # packaging checks and its integration test on the local stage
   npm start                                    # serves it on the local stage with the others
-To call another service, follow the commented iam and Parameters blocks in its serverless.yml.`;
+To call another service, follow the commented Parameters and CallsUsersPolicy blocks in its
+serverless.yml, and README "Adding a caller" for the test that proves the grant.`;
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: serverless.yml text, in Serverless's ${…} syntax
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,9 +38,28 @@ describe('scaffoldService', () => {
       'tsconfig.json',
       'src/handlers/ping.ts',
       'test/unit/ping.test.ts',
+      'test/integration/ping.test.ts',
     ]) {
       expect(read(file)).not.toMatch(/__SERVICE/);
     }
+  });
+
+  it('follows the deploy conventions: per-function zips, conventions plugin, access logs, table protection', () => {
+    scaffoldService('payment-links', root, TEMPLATE);
+    const yml = read('serverless.yml');
+    expect(yml).toMatch(/^package: \$\{file\(\.\.\/\.\.\/serverless-common\.yml\):package\}$/m);
+    expect(yml).toContain('  - "@internal-apis/serverless-conventions"');
+    expect(yml).toContain('  conventions: ${file(../../serverless-common.yml):conventions}');
+    expect(yml).toContain('  logs: ${file(../../serverless-common.yml):logs}');
+    expect(yml).not.toMatch(/arn:aws:/);
+  });
+
+  it('tests its endpoint as a permitted and as a refused principal on the stage', () => {
+    scaffoldService('payment-links', root, TEMPLATE);
+    const test = read('test/integration/ping.test.ts');
+    expect(test).toContain("await signedClientFor('payment-links')");
+    expect(test).toContain("signedClientFor('payment-links', { as: { service: 'payment-links' } })");
+    expect(test).toContain("errorType: 'AccessDeniedException'");
   });
 
   it('declares every endpoint of the template with authorizer: aws_iam', () => {

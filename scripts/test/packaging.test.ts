@@ -5,7 +5,10 @@
  * variable at all, so a template that needs credentials, AWS config or the network to compile
  * (an `${ssm:…}` or `${cf:…}` variable, a plugin that looks something up) fails here. The compiled
  * templates are then checked for what the design promises: every method AWS_IAM, caller grants on
- * exact API ids, stages, verbs and paths, real IAM actions, exact SSM parameters, bundles in budget.
+ * exact API ids, stages, verbs and paths, real IAM actions, exact SSM parameters, bundles in budget,
+ * one zip per function, the partition in every ARN, log grants on the stage's own log groups, tables
+ * protected as the stage's kind requires, an access log group for the API. A service scaffolded by
+ * `npm run new-service` is packaged and checked with them, so the scaffold keeps every convention.
  *
  * Services are packaged from copies: `serverless package` empties the service's `.serverless/`
  * whatever `--package` says, and the local stage reuses what is there.
@@ -14,22 +17,43 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlink
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findServices, nodeServerlessRunner, type ServiceDir } from '@internal-apis/local-stage/packaging';
+import { parse } from 'yaml';
+import { stageKind } from '../lib/deploy-services';
+import { scaffoldService } from '../lib/new-service';
 import {
   functionsNotOn,
+  functionsWithoutOwnZip,
+  hardCodedPartitions,
   inexactParameterResources,
   invalidActions,
   invalidInvokeResources,
   methodsWithoutIam,
+  prefixLogGroupGrants,
+  type TableProtection,
   type Template,
+  tablesNotProtectedAs,
+  unpinnedCalleeGrants,
 } from './template-checks';
+import { zipEntries } from './zip-entries';
 
 const STAGE = 'ci';
 const RUNTIME = 'nodejs22.x';
 const ZIP_BUDGET_BYTES = 1.5 * 1024 * 1024;
 const CONCURRENCY = 2;
 const repoRoot = path.resolve(__dirname, '../..');
-const services = findServices(repoRoot);
+/** A service made by `npm run new-service` in the work copy, checked like the others. */
+const SCAFFOLDED = 'scaffolded-check';
+const workDir = mkdtempSync(path.join(tmpdir(), 'packaging-test-'));
+const services: ServiceDir[] = [
+  ...findServices(repoRoot),
+  { name: SCAFFOLDED, dir: path.join(workDir, 'repo', 'services', SCAFFOLDED) },
+];
 const serviceNames = services.map((service) => service.name);
+const tableProtection = (
+  parse(readFileSync(path.join(repoRoot, 'serverless-common.yml'), 'utf8')) as {
+    tableProtection: Record<string, TableProtection>;
+  }
+).tableProtection[stageKind(repoRoot, STAGE)] as TableProtection;
 
 interface Packaged {
   code: number;
@@ -38,7 +62,6 @@ interface Packaged {
 }
 
 const packaged = new Map<string, Packaged>();
-let workDir: string;
 
 /** The caller's environment without a single AWS_* variable, HOME an empty folder. */
 function offlineEnv(home: string): NodeJS.ProcessEnv {
@@ -55,6 +78,9 @@ function copyOfService(service: ServiceDir): string {
   }
   if (service === services[0])
     symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
+  if (service.name === SCAFFOLDED) {
+    return scaffoldService(SCAFFOLDED, root, path.join(repoRoot, 'scripts/templates/new-service'));
+  }
   const copy = path.join(root, 'services', path.basename(service.dir));
   const skipped = new Set(['.serverless', '.esbuild', 'node_modules', 'dist']);
   cpSync(service.dir, copy, { recursive: true, filter: (source) => !skipped.has(path.basename(source)) });
@@ -104,7 +130,6 @@ function zipSizes(service: ServiceDir): Array<{ zip: string; bytes: number }> {
 }
 
 beforeAll(async () => {
-  workDir = mkdtempSync(path.join(tmpdir(), 'packaging-test-'));
   await packageAll();
 }, 300_000);
 
@@ -149,6 +174,40 @@ describe.each(services.map((service) => [service.name, service] as const))('%s',
 
   it('grants ssm:GetParameter only on exact parameter ARNs', () => {
     expect(inexactParameterResources(template(service))).toEqual([]);
+  });
+
+  it('deploys each function from a zip of its own, holding its own bundle only', async () => {
+    expect(functionsWithoutOwnZip(template(service), service.name, STAGE)).toEqual([]);
+    for (const { zip } of zipSizes(service)) {
+      const bundles = (await zipEntries(path.join(result(service).dir, zip))).filter((entry) =>
+        entry.endsWith('.js'),
+      );
+      expect({ zip, bundles: bundles.length }).toEqual({ zip, bundles: 1 });
+    }
+  });
+
+  it('writes every ARN with the partition of the stack', () => {
+    expect(hardCodedPartitions(template(service))).toEqual([]);
+  });
+
+  it("grants log writes on this stage's own log groups only", () => {
+    expect(prefixLogGroupGrants(template(service))).toEqual([]);
+  });
+
+  it("pins every callee API id its grants name, so a deploy follows the callee's API", () => {
+    expect(unpinnedCalleeGrants(template(service))).toEqual([]);
+  });
+
+  it(`protects its tables as a ${stageKind(repoRoot, STAGE)} stage requires`, () => {
+    expect(tablesNotProtectedAs(template(service), tableProtection)).toEqual([]);
+  });
+
+  it('sends its REST API access log to a log group with retention', () => {
+    const group = template(service).Resources?.ApiGatewayLogGroup;
+    expect(group?.Properties).toEqual({
+      LogGroupName: `/aws/api-gateway/${service.name}-${STAGE}`,
+      RetentionInDays: expect.any(Number),
+    });
   });
 
   it(`keeps every zip within ${ZIP_BUDGET_BYTES / 1024 / 1024} MB`, () => {

@@ -5,7 +5,15 @@
 
 export interface Template {
   Parameters?: Record<string, { Type?: string; Default?: unknown }>;
-  Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+  Resources?: Record<string, TemplateResource>;
+}
+
+export interface TemplateResource {
+  Type?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Metadata?: Record<string, unknown>;
+  Properties?: Record<string, unknown>;
 }
 
 export interface Statement {
@@ -18,6 +26,8 @@ export interface Statement {
 interface LocatedStatement {
   where: string;
   statement: Statement;
+  /** The logical id of the role, policy or managed policy holding it. */
+  holder: string;
 }
 
 const HTTP_VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -56,6 +66,7 @@ export function iamStatements(template: Template): LocatedStatement[] {
       (statement, index) => ({
         where: `${where} statement ${index}`,
         statement,
+        holder: where,
       }),
     ),
   );
@@ -117,11 +128,11 @@ function statementsWithAction(template: Template, actions: string[]): LocatedSta
 }
 
 const INVOKE_ARN =
-  /^arn:(?:aws|\$\{AWS::Partition\}):execute-api:\$\{AWS::Region\}:\$\{AWS::AccountId\}:\$\{([A-Za-z0-9]+)\}\/([^/]+)\/([^/]+)\/(.+)$/;
+  /^arn:\$\{AWS::Partition\}:execute-api:\$\{AWS::Region\}:\$\{AWS::AccountId\}:\$\{([A-Za-z0-9]+)\}\/([^/]+)\/([^/]+)\/(.+)$/;
 
 /**
  * `execute-api:Invoke` resources that are not
- * `arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${ApiIdParam}/{stage}/{VERB}/{path}` with
+ * `arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${ApiIdParam}/{stage}/{VERB}/{path}` with
  * ApiIdParam an `AWS::SSM::Parameter::Value<String>` parameter defaulting to `/{stage}/{callee}/api-id`
  * of a known service: no wildcard API id, stage or verb, and a path that does not start with `*`.
  */
@@ -138,7 +149,7 @@ function invokeResourceProblem(template: Template, resource: unknown, stage: str
   const arn = arnText(resource);
   const match = arn === undefined ? null : INVOKE_ARN.exec(arn);
   if (!match)
-    return `${JSON.stringify(resource)} is not arn:aws:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${ApiIdParameter}/stage/VERB/path`;
+    return `${JSON.stringify(resource)} is not arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${ApiIdParameter}/stage/VERB/path`;
   const [, parameterName = '', arnStage, verb = '', path = ''] = match;
   if (arnStage !== stage) return `${arn} names stage ${arnStage}, not ${stage}`;
   if (!HTTP_VERBS.includes(verb)) return `${arn} does not name one HTTP verb`;
@@ -165,4 +176,111 @@ export function inexactParameterResources(template: Template): string[] {
         })
         .map((resource) => `${where}: ${JSON.stringify(resource)} is not one exact SSM parameter ARN`),
   );
+}
+
+/**
+ * Grants on a callee's API id that the deploy would not keep current: each `execute-api:Invoke` on
+ * `${XApiId}` must sit in an `AWS::IAM::Policy` whose Metadata pins `XApiId` (npm run deploy passes
+ * the current id, so a callee's new API changes this template). A role's own statements are not
+ * re-applied by every CloudFormation implementation when only a parameter changed.
+ */
+export function unpinnedCalleeGrants(template: Template): string[] {
+  return statementsWithAction(template, ['execute-api:Invoke']).flatMap(({ where, statement, holder }) =>
+    asArray(statement.Resource).flatMap((resource) => {
+      const parameter = /\$\{([A-Za-z0-9]+)\}\/[^/]+\/[^/]+\//.exec(arnText(resource) ?? '')?.[1];
+      if (!parameter) return [];
+      const policy = template.Resources?.[holder];
+      if (policy?.Type !== 'AWS::IAM::Policy') {
+        return [
+          `${where}: grants on \${${parameter}} belong in an AWS::IAM::Policy with Metadata ${parameter}`,
+        ];
+      }
+      return policy.Metadata?.[parameter] === undefined
+        ? [`${where}: ${holder} has no Metadata ${parameter}: \${param:${parameter}, 'not pinned'}`]
+        : [];
+    }),
+  );
+}
+
+/** The table settings a stage kind requires (serverless-common.yml `tableProtection`). */
+export interface TableProtection {
+  deletionPolicy: 'Delete' | 'Retain';
+  deletionProtection: boolean;
+  pointInTimeRecovery: boolean;
+}
+
+/** DynamoDB tables whose removal, replacement, protection or backups are not what the stage's kind requires. */
+export function tablesNotProtectedAs(template: Template, expected: TableProtection): string[] {
+  return resourcesOfType(template, 'AWS::DynamoDB::Table').flatMap(([id, table]) => {
+    const properties = table.Properties ?? {};
+    const pitr = (
+      properties.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: unknown } | undefined
+    )?.PointInTimeRecoveryEnabled;
+    const actual = {
+      DeletionPolicy: table.DeletionPolicy,
+      UpdateReplacePolicy: table.UpdateReplacePolicy,
+      DeletionProtectionEnabled: properties.DeletionProtectionEnabled,
+      PointInTimeRecoveryEnabled: pitr,
+    };
+    const wanted = {
+      DeletionPolicy: expected.deletionPolicy,
+      UpdateReplacePolicy: expected.deletionPolicy,
+      DeletionProtectionEnabled: expected.deletionProtection,
+      PointInTimeRecoveryEnabled: expected.pointInTimeRecovery,
+    };
+    return Object.entries(wanted)
+      .filter(([key, value]) => actual[key as keyof typeof actual] !== value)
+      .map(
+        ([key, value]) =>
+          `${id}: ${key} is ${String(actual[key as keyof typeof actual])}, not ${String(value)}`,
+      );
+  });
+}
+
+/** Every place a template writes the `aws` partition instead of `${AWS::Partition}` (aws-cn, aws-us-gov). */
+export function hardCodedPartitions(template: Template): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown, where: string) => {
+    if (typeof value === 'string') {
+      if (/\barn:aws:/.test(value)) found.push(`${where}: ${value}`);
+    } else if (Array.isArray(value)) {
+      for (const [index, item] of value.entries()) visit(item, `${where}[${index}]`);
+    } else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) visit(item, `${where}.${key}`);
+    }
+  };
+  visit(template.Resources, 'Resources');
+  return found;
+}
+
+/** Log-group grants with a wildcard in the log group's name, which also match other stages' groups. */
+export function prefixLogGroupGrants(template: Template): string[] {
+  return iamStatements(template).flatMap(({ where, statement }) =>
+    asArray(statement.Resource)
+      .map((resource) => arnText(resource) ?? '')
+      .filter((arn) => /:log-group:[^:]*\*/.test(arn))
+      .map((arn) => `${where}: ${arn}`),
+  );
+}
+
+/**
+ * Functions that do not deploy a zip of their own, named after them: the service lost its per-function
+ * packaging (`package: ${file(../../serverless-common.yml):package}`) and every function would ship,
+ * and cold-start with, every handler.
+ */
+export function functionsWithoutOwnZip(template: Template, service: string, stage: string): string[] {
+  const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id, fn]) => ({
+    id,
+    key: String(fn.Properties?.FunctionName ?? '').replace(`${service}-${stage}-`, ''),
+    zip: ((fn.Properties?.Code as { S3Key?: string } | undefined)?.S3Key ?? '').split('/').at(-1) ?? '',
+  }));
+  return functions
+    .filter(({ key, zip }) => zip !== `${key}.zip`)
+    .map(({ id, key, zip }) => {
+      const sharing = functions
+        .filter((other) => other.zip === zip && other.id !== id)
+        .map((other) => other.id);
+      const shared = sharing.length > 0 ? `, shared with ${sharing.join(', ')}` : '';
+      return `${id} deploys ${zip || '(no zip)'}${shared}, not ${key}.zip of its own`;
+    });
 }
