@@ -26,7 +26,8 @@ export type Probe = (command: string, args: string[]) => { ok: boolean; output: 
 
 const probeWithSpawn: Probe = (command, args) => {
   const result = spawnSync(command, args, { encoding: 'utf8' });
-  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim() };
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim() || (result.error?.message ?? '');
+  return { ok: result.status === 0, output };
 };
 
 /**
