@@ -64,12 +64,15 @@ export function toDiscoveryError(error: unknown, parameterName: string, stage: s
 
 /**
  * The ARN IAM checked. AWS's AccessDenied message names it ("… on resource: arn:aws:ssm:…"); when it
- * does not, the ARN is built from the caller's region and account as far as they are known.
+ * does not, the ARN is built from the caller's partition (aws, aws-cn, aws-us-gov), region and
+ * account as far as they are known.
  */
 function deniedParameterArn(awsMessage: string, parameterName: string): string {
   const named = /on resource: (arn:\S+)/.exec(awsMessage)?.[1];
   if (named) return named;
-  const account = /arn:aws:(?:sts|iam)::(\d{12}):/.exec(awsMessage)?.[1] ?? '{account}';
+  const caller = /arn:(aws[a-z-]*):(?:sts|iam)::(\d{12}):/.exec(awsMessage);
+  const partition = caller?.[1] ?? 'aws';
+  const account = caller?.[2] ?? '{account}';
   const region = process.env.AWS_REGION ?? '{region}';
-  return `arn:aws:ssm:${region}:${account}:parameter${parameterName}`;
+  return `arn:${partition}:ssm:${region}:${account}:parameter${parameterName}`;
 }

@@ -381,6 +381,24 @@ describe('errors', () => {
     }
   });
 
+  it("builds that ARN in the caller's partition (aws-cn, aws-us-gov)", async () => {
+    const savedRegion = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'cn-north-1';
+    try {
+      const denied = awsError(
+        'AccessDeniedException',
+        'User: arn:aws-cn:sts::123456789012:assumed-role/r/f is denied',
+      );
+      const discovery = createDiscovery({ stage: 'dev', ssmClient: fakeSsm({ '/dev/users/url': denied }) });
+
+      await expect(discovery.getServiceUrl('users')).rejects.toMatchObject({
+        parameterArn: 'arn:aws-cn:ssm:cn-north-1:123456789012:parameter/dev/users/url',
+      });
+    } finally {
+      restoreEnv('AWS_REGION', savedRegion);
+    }
+  });
+
   it('wraps any other failure with the SDK error as its cause', async () => {
     const timeout = awsError('TimeoutError', 'socket hang up');
     const discovery = createDiscovery({ stage: 'dev', ssmClient: fakeSsm({ '/dev/users/url': timeout }) });
