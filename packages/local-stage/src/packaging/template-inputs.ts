@@ -68,6 +68,10 @@ export function templateInputs(
   for (const plugin of listedPlugins(serviceYml)) {
     const manifest = resolveManifest(plugin, serviceDir);
     files.add(manifest ?? path.join(serviceDir, 'node_modules', plugin, 'package.json'));
+    // A plugin of the repository's own (a workspace package) changes without a new version.
+    if (manifest && !manifest.split(path.sep).includes('node_modules')) {
+      for (const source of pluginSources(path.dirname(manifest))) files.add(source);
+    }
   }
   if (options.frameworkDir) files.add(path.join(options.frameworkDir, 'package.json'));
   for (const file of COMPILER_FILES) files.add(file);
@@ -94,6 +98,16 @@ export function listedPlugins(serverlessYml: string): string[] {
   return [...block.matchAll(/^[ \t]+-[ \t]*['"]?([^'"#\s]+)/gm)]
     .map((match) => match[1])
     .filter((name): name is string => Boolean(name) && !name?.startsWith('./'));
+}
+
+/** The files of a plugin kept in the repository, without its tests and installed dependencies. */
+function pluginSources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (['node_modules', 'test', 'dist'].includes(entry.name)) return [];
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return pluginSources(full);
+    return entry.isFile() ? [full] : [];
+  });
 }
 
 function dotenvFiles(serviceDir: string): string[] {

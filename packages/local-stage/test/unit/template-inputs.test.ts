@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { listedPlugins, templateInputs } from '../../src/packaging/template-inputs';
@@ -74,6 +74,19 @@ describe('templateInputs', () => {
     } finally {
       delete process.env.TEMPLATE_INPUTS_STAGE;
     }
+  });
+
+  it('changes when the source of a plugin kept in the repository changes, not only its package.json', () => {
+    write('packages/conventions/package.json', '{"name":"conventions","main":"src/plugin.js"}');
+    write('packages/conventions/src/plugin.js', 'module.exports = class {};\n');
+    mkdirSync(path.join(service, 'node_modules'), { recursive: true });
+    symlinkSync(path.join(root, 'packages/conventions'), path.join(service, 'node_modules/conventions'));
+    write('services/svc/serverless.yml', 'service: svc\nplugins:\n  - conventions\n');
+    const before = keyOf();
+
+    write('packages/conventions/src/plugin.js', 'module.exports = class { hooks = {} };\n');
+
+    expect(keyOf()).not.toBe(before);
   });
 
   it('stays the same when only code changes: the bundles have keys of their own', () => {
