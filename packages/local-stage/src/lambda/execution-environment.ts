@@ -42,8 +42,13 @@ export class ExecutionEnvironment {
     private readonly log: LogLine,
   ) {
     worker.on('message', (message: WorkerMessage) => this.receive(message));
-    worker.on('error', (error) =>
-      this.receive({ type: 'crash', errorType: error.name, errorMessage: error.message }),
+    worker.on('error', (error: NodeJS.ErrnoException) =>
+      // Node stops a worker whose heap reaches its resourceLimits with this error.
+      this.receive(
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? { type: 'out-of-memory' }
+          : { type: 'crash', errorType: error.name, errorMessage: error.message },
+      ),
     );
     worker.on('exit', (code) => {
       this.exited = true;
@@ -110,6 +115,15 @@ export class ExecutionEnvironment {
         return failure('error', event.errorType, event.errorMessage, durationMs);
       case 'crash':
         return failure('crash', event.errorType, event.errorMessage, durationMs);
+      case 'out-of-memory': {
+        // Lambda's answer and log lines for an environment killed at its memory limit: the REPORT
+        // line says `Status: error Error Type: Runtime.OutOfMemory` (`Runtime.ExitError` before the
+        // OutOfMemory type existed); the Lambda documentation does not list it, CloudWatch logs show it.
+        const errorMessage = `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`;
+        this.log(errorMessage, this.fn.functionName);
+        this.log('Runtime.OutOfMemory', this.fn.functionName);
+        return failure('crash', 'Runtime.OutOfMemory', errorMessage, durationMs);
+      }
       case 'exit':
         this.log(exitMessage(requestId, event.code), this.fn.functionName);
         return failure('crash', 'Runtime.ExitError', exitMessage(requestId, event.code), durationMs);
@@ -119,8 +133,8 @@ export class ExecutionEnvironment {
   }
 
   private receive(message: WorkerMessage): void {
-    // The worker exits right after reporting a crash (and logging it): take it out of service now.
-    if (message.type === 'crash') this.dying = true;
+    // The worker exits right after reporting a crash or running out of memory: take it out of service now.
+    if (message.type === 'crash' || message.type === 'out-of-memory') this.dying = true;
     this.deliver(message);
   }
 
@@ -155,6 +169,7 @@ function spawnWorker(fn: FunctionDefinition, taskRoot: string, log: LogLine): Wo
     logGroupName: logGroupName(fn),
     logStreamName,
     enableSourceMaps: nodeOptionsOf(fn).enableSourceMaps,
+    memoryLimitBytes: fn.memorySize * 1024 * 1024,
   };
   const worker = new Worker(BOOTSTRAP, {
     workerData: setup,
@@ -162,12 +177,30 @@ function spawnWorker(fn: FunctionDefinition, taskRoot: string, log: LogLine): Wo
     env: lambdaEnvironment(fn, { taskRoot, credentials: fn.credentials(), logStreamName }),
     // Lambda runs plain node: no loader or flag of the process hosting the stage.
     execArgv: [],
+    resourceLimits: heapLimits(fn.memorySize),
     stdout: true,
     stderr: true,
   });
   forwardLines(worker.stdout, fn.functionName, log);
   forwardLines(worker.stderr, fn.functionName, log);
   return worker;
+}
+
+/**
+ * The heap Lambda's Node.js runtime gives a function of `memorySize` MB: its bootstrap starts node with
+ * a new space of a tenth of the memory and the rest as old space (`--max-semi-space-size=M/20
+ * --max-old-space-size=M-M/10`). V8's young generation is three semi-spaces (two, and the new
+ * large-object space). A worker past these limits is stopped, as Lambda stops the environment.
+ *
+ * @example heapLimits(1024) // { maxOldGenerationSizeMb: 922, maxYoungGenerationSizeMb: 153 }
+ */
+export function heapLimits(memorySize: number): {
+  maxOldGenerationSizeMb: number;
+  maxYoungGenerationSizeMb: number;
+} {
+  const newSpace = Math.floor(memorySize / 10);
+  const semiSpace = Math.floor(memorySize / 20);
+  return { maxOldGenerationSizeMb: memorySize - newSpace, maxYoungGenerationSizeMb: 3 * semiSpace };
 }
 
 function forwardLines(stream: Readable, functionName: string, log: LogLine): void {

@@ -50,8 +50,18 @@ export interface LambdaRuntimeOptions {
   /** Where the functions' console output goes, one line at a time; default stdout prefixed with the function name. */
   log?: (line: string, functionName: string) => void;
   /**
-   * Execution environments per function, each running one invocation at a time; default 8. Lambda
-   * gives every concurrent request an environment; the bound keeps a laptop's memory in check.
+   * Execution environments per function, each running one invocation at a time; default
+   * `defaultEnvironmentsPerFunction()` (2 to 4, by cores). Lambda gives every concurrent request an
+   * environment; the bound keeps a laptop's CPU and memory in check.
    */
   maxEnvironmentsPerFunction?: number;
+  /**
+   * A copy busy with one call for longer than this (default 1 s) is waiting or hung, not computing:
+   * it stops counting toward `maxEnvironmentsPerFunction`, so a waiting request gets a copy of its
+   * own, up to `burstLimitPerFunction` copies (default 8).
+   */
+  slowCallMs?: number;
+  burstLimitPerFunction?: number;
+  /** An environment idle this long is shut down, as Lambda does; default 5 minutes. */
+  idleTimeoutMs?: number;
 }

@@ -5,10 +5,25 @@ const { existsSync } = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { format } = require('node:util');
+const v8 = require('node:v8');
 const { parentPort, workerData } = require('node:worker_threads');
 
 /** @type {import('./worker-messages').WorkerSetup} */
 const setup = workerData;
+
+/**
+ * Lambda's limit on a synchronous invocation's response, 6 MB ("Invocation payload (request and
+ * response)", https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): a larger answer
+ * fails with Function.ResponseSizeTooLarge, which API Gateway logs as "Lambda Customer Function
+ * Error:Response payload size exceeded maximum allowed payload size (6291556 bytes)." and answers 502.
+ */
+const MAX_RESPONSE_BYTES = 6_291_556;
+const RESPONSE_TOO_LARGE = {
+  errorType: 'Function.ResponseSizeTooLarge',
+  errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+};
+/** How often a running invocation's memory is looked at: the heap limit does not cover Buffers. */
+const MEMORY_CHECK_MS = 50;
 
 /** The request being served, for log lines; Lambda prints "undefined" during init. */
 let currentRequestId;
@@ -33,6 +48,22 @@ function installLambdaConsole() {
 function logFailure(label, thrown, report) {
   const stack = thrown instanceof Error && thrown.stack ? thrown.stack.split('\n') : [];
   writeLog('ERROR', `${label} \t${JSON.stringify({ ...report, stack })}`);
+}
+
+/** The JavaScript heap in use plus the memory outside it (Buffers, ArrayBuffers) of this worker alone. */
+function memoryInUse() {
+  const statistics = v8.getHeapStatistics();
+  return statistics.used_heap_size + statistics.external_memory;
+}
+
+/**
+ * Lambda kills an environment whose memory passes its `memorySize`. The worker's heap limit (set by
+ * the runtime from memorySize) stops the heap; this stops what lives outside it.
+ */
+function stopIfOutOfMemory() {
+  if (memoryInUse() <= setup.memoryLimitBytes) return;
+  post({ type: 'out-of-memory' });
+  process.exit(137);
 }
 
 /** Lambda reports an Error by its name and message, anything else thrown by its type and text. */
@@ -138,23 +169,38 @@ function runHandler(handler, message) {
 
 async function invoke(handler, message) {
   currentRequestId = message.requestId;
-  let result;
+  const memoryWatch = setInterval(stopIfOutOfMemory, MEMORY_CHECK_MS);
+  let outcome;
   try {
-    result = await runHandler(handler, message);
+    outcome = { result: await runHandler(handler, message) };
   } catch (thrown) {
-    logFailure('Invoke Error', thrown, describe(thrown));
-    post({ type: 'error', ...describe(thrown) });
+    outcome = { thrown };
+  }
+  clearInterval(memoryWatch);
+  stopIfOutOfMemory();
+  if ('thrown' in outcome) {
+    logFailure('Invoke Error', outcome.thrown, describe(outcome.thrown));
+    post({ type: 'error', ...describe(outcome.thrown) });
     return;
   }
+  postResult(outcome.result);
+}
+
+function postResult(result) {
+  let payload;
   try {
-    post({ type: 'result', payload: JSON.stringify(result === undefined ? null : result) });
+    payload = JSON.stringify(result === undefined ? null : result);
   } catch (thrown) {
     post({
       type: 'error',
       errorType: 'Runtime.MarshalError',
       errorMessage: `Unable to stringify response body: ${thrown}`,
     });
+    return;
   }
+  // Measured here, so an oversized answer is never copied to the stage's thread.
+  if (Buffer.byteLength(payload) > MAX_RESPONSE_BYTES) post({ type: 'error', ...RESPONSE_TOO_LARGE });
+  else post({ type: 'result', payload });
 }
 
 installLambdaConsole();

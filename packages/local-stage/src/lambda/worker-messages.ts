@@ -15,6 +15,11 @@ export interface WorkerSetup {
   logStreamName: string;
   /** `NODE_OPTIONS=--enable-source-maps` in the template; a worker takes no NODE_OPTIONS. */
   enableSourceMaps: boolean;
+  /**
+   * The function's memory in bytes: past it, counting the JavaScript heap and the memory outside it
+   * (Buffers), the worker reports `out-of-memory` and stops, as Lambda kills an environment at its limit.
+   */
+  memoryLimitBytes: number;
 }
 
 export interface InvokeMessage {
@@ -39,4 +44,6 @@ export type WorkerMessage =
   | { type: 'result'; payload: string }
   | ({ type: 'error' } & ErrorReport)
   /** An uncaught exception or unhandled rejection: the worker exits right after. */
-  | ({ type: 'crash' } & ErrorReport);
+  | ({ type: 'crash' } & ErrorReport)
+  /** Its memory went past the function's `memorySize`: the worker exits right after. */
+  | { type: 'out-of-memory' };

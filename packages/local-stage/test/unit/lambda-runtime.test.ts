@@ -191,6 +191,57 @@ describe('LambdaRuntime invocations', () => {
     expect(results.map((result) => payloadOf(result).requestId)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
   });
 
+  it('gives a waiting call a copy of its own when the busy ones are stuck in slow calls', async () => {
+    const slowRuntime = new LambdaRuntime({
+      codeRoot,
+      log: () => undefined,
+      maxEnvironmentsPerFunction: 1,
+      slowCallMs: 150,
+      burstLimitPerFunction: 2,
+    });
+    try {
+      const fn = definition('whoami');
+      await slowRuntime.deploy(fn);
+      await slowRuntime.invoke(fn.functionName, {});
+      // Quick calls share the one copy.
+      const quick = await Promise.all(
+        [1, 2, 3].map(() => slowRuntime.invoke(fn.functionName, { delayMs: 20 })),
+      );
+      expect(new Set(quick.map((result) => payloadOf(result).environmentId)).size).toBe(1);
+      // A call stuck for 1 s does not hold the next ones up past slowCallMs, and the burst stays bounded.
+      const began = Date.now();
+      const stuck = slowRuntime.invoke(fn.functionName, { delayMs: 1000 });
+      const next = await Promise.all([1, 2].map(() => slowRuntime.invoke(fn.functionName, { delayMs: 10 })));
+      expect(Date.now() - began).toBeLessThan(800);
+      expect(payloadOf(await stuck).environmentId).not.toBe(payloadOf(next[0] as InvokeResult).environmentId);
+      expect(slowRuntime.environmentCount(fn.functionName)).toBe(2);
+    } finally {
+      await slowRuntime.stop();
+    }
+  });
+
+  it('shuts down environments left idle, and cold-starts the next call', async () => {
+    const idleRuntime = new LambdaRuntime({ codeRoot, log: () => undefined, idleTimeoutMs: 150 });
+    try {
+      const fn = definition('whoami');
+      await idleRuntime.deploy(fn);
+      const burst = await Promise.all(
+        [1, 2].map(() => idleRuntime.invoke(fn.functionName, { delayMs: 100 })),
+      );
+      expect(idleRuntime.environmentCount(fn.functionName)).toBe(2);
+      const warm = payloadOf(await idleRuntime.invoke(fn.functionName, {}));
+      expect(burst.map((result) => payloadOf(result).environmentId)).toContain(warm.environmentId);
+
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(idleRuntime.environmentCount()).toBe(0);
+      const cold = payloadOf(await idleRuntime.invoke(fn.functionName, {}));
+      expect(cold.invocations).toBe(1);
+      expect(cold.environmentId).not.toBe(warm.environmentId);
+    } finally {
+      await idleRuntime.stop();
+    }
+  });
+
   it('supports callback-style handlers', async () => {
     const name = await deployed('callback');
     expect(payloadOf(await runtime.invoke(name, { a: 1 }))).toEqual({ via: 'callback', echo: { a: 1 } });
@@ -256,6 +307,47 @@ describe('LambdaRuntime failures', () => {
       errorMessage: 'RequestId: req-exit Error: Runtime exited with error: exit status 3',
     });
     expect(await runtime.invoke(name, {})).toMatchObject({ ok: false, kind: 'crash' });
+  });
+
+  it('fails an invocation whose heap outgrows memorySize as Lambda does, then serves the next from a fresh environment', async () => {
+    const name = await deployed('heapHog', { memorySize: 128, timeoutSeconds: 30 });
+    const result = await runtime.invoke(name, { hog: true }, { requestId: 'req-oom' });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'crash',
+      errorType: 'Runtime.OutOfMemory',
+      errorMessage: 'RequestId: req-oom Error: Runtime exited with error: signal: killed',
+    });
+    await expect(
+      loggedLine(/^RequestId: req-oom Error: Runtime exited with error: signal: killed$/, name),
+    ).resolves.toBeDefined();
+    expect(payloadOf(await runtime.invoke(name, { hog: false }))).toBe('modest');
+  });
+
+  it('counts Buffers against memorySize too, and keeps the function serving', async () => {
+    const name = await deployed('bufferHog', { memorySize: 128, timeoutSeconds: 30 });
+    expect(payloadOf(await runtime.invoke(name, { megabytes: 64 }))).toBe(4);
+    expect(await runtime.invoke(name, { megabytes: 512 })).toMatchObject({
+      ok: false,
+      errorType: 'Runtime.OutOfMemory',
+    });
+    expect(payloadOf(await runtime.invoke(name, { megabytes: 16 }))).toBe(1);
+  });
+
+  it("fails a response over Lambda's 6 MB limit with Function.ResponseSizeTooLarge", async () => {
+    const name = await deployed('sized');
+    const limit = 6_291_556;
+    const atLimit = await runtime.invoke(name, { bytes: limit - 2 });
+    expect(atLimit.ok).toBe(true);
+    expect(await runtime.invoke(name, { bytes: limit - 1 })).toMatchObject({
+      ok: false,
+      kind: 'error',
+      errorType: 'Function.ResponseSizeTooLarge',
+      errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+    });
+    expect(await runtime.invoke(name, { bytes: 8 * 1024 * 1024 })).toMatchObject({
+      errorType: 'Function.ResponseSizeTooLarge',
+    });
   });
 
   it('reports an exception thrown in a later tick as a crash, and logs it', async () => {
