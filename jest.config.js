@@ -3,6 +3,8 @@
 // named by STAGE otherwise (see packages/stage-harness).
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const againstAws = Boolean(process.env.STAGE) && process.env.STAGE !== 'local';
+// A running `npm start` stage has no fixture services, and the suite must not stop it.
+const againstRunningStage = Boolean(process.env.LOCAL_STAGE_DIR);
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -31,7 +33,9 @@ module.exports = {
       testMatch: [
         '<rootDir>/services/*/test/integration/**/*.test.ts',
         // The local stage's own proofs (fixture services with IAM mistakes) exist only locally.
-        ...(againstAws ? [] : ['<rootDir>/packages/local-stage/test/integration/**/*.test.ts']),
+        ...(againstAws || againstRunningStage
+          ? []
+          : ['<rootDir>/packages/local-stage/test/integration/**/*.test.ts']),
       ],
     },
     // `npm run test:deploy` only: deploys into the moto server it started (TEST_DEPLOY_ENDPOINT).

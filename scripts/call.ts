@@ -1,27 +1,32 @@
-// `npm run call -- <service> <METHOD> <path> [json-body] [--stage dev] [--profile p] [--region r]`:
+// `npm run call -- [--as SERVICE] <service> <METHOD> <path> [json-body] [--stage dev] [--profile p] [--region r]`:
 // one SigV4-signed call from a terminal, through the same signed client the services use.
 // Local stage (default): URL and region from .local-stage/stage.json, keys from the `local` profile
 // of .local-stage/credentials (both written while `npm start` runs). Another stage: the URL from SSM
 // (/{stage}/{service}/url) and the default AWS credential chain, as a deployed caller would.
-import { existsSync, readFileSync } from 'node:fs';
+// `--as orders` calls with the orders functions' role, assumed through STS (the stage's own locally).
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { createDiscovery, DiscoveryError } from '@internal-apis/discovery';
+import { findRunningStage, type StageDescription } from '@internal-apis/local-stage/stage-files';
 import { type AwsCredentials, createSignedClient, SignedClientError } from '@internal-apis/signed-client';
 import type { AxiosResponse } from 'axios';
 
-const USAGE = `Usage: npm run call -- <service> <METHOD> <path> [json-body] [--stage S] [--profile P] [--region R]
-                                                                      [--state-dir DIR]
+const USAGE = `Usage: npm run call -- [--as SERVICE] <service> <METHOD> <path> [json-body]
+                     [--stage S] [--profile P] [--region R] [--state-dir DIR]
 
   npm run call -- users POST /users '{"email":"ada@example.com","name":"Ada"}'
   npm run call -- users GET /users/{id}
+  npm run call -- --as orders users GET /users/{id}      # as the orders functions' role
   npm run call -- users GET '/users?email=ada@example.com' --stage dev --region eu-west-1
 
 Without --stage (or with --stage local) it calls the local stage that \`npm start\` is running, as
-described in .local-stage/ (--state-dir: another folder, e.g. a test stage's stateDir). With another
---stage it reads the URL from SSM (/{stage}/{service}/url) and signs with the default credential chain.`;
+described in .local-stage/ (--state-dir: another stage's folder). With another --stage it reads the URL
+from SSM (/{stage}/{service}/url) and signs with the default credential chain. --as SERVICE signs with
+that service's Lambda role instead, assumed through STS: the local stage's STS, or on AWS the role
+{service}-{stage}-{region}-lambdaRole, which a stage deployed with TEST_PRINCIPAL_ARN lets you assume.`;
 
 const DEFAULT_STATE_DIR = resolve(__dirname, '..', '.local-stage');
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -35,6 +40,8 @@ class CallError extends Error {
 
 interface CallRequest {
   service: string;
+  /** Call as this service's Lambda role. */
+  as?: string;
   method: string;
   path: string;
   body?: unknown;
@@ -49,6 +56,8 @@ interface Target {
   baseURL: string;
   region: string;
   credentials: () => Promise<AwsCredentials>;
+  /** The local stage's front door, to name it when it does not answer. */
+  endpoint?: string;
 }
 
 function parseCommandLine(argv: string[]): CallRequest | undefined {
@@ -60,6 +69,7 @@ function parseCommandLine(argv: string[]): CallRequest | undefined {
       profile: { type: 'string' },
       region: { type: 'string' },
       'state-dir': { type: 'string' },
+      as: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -72,6 +82,7 @@ function parseCommandLine(argv: string[]): CallRequest | undefined {
   const stateDir = values['state-dir'] === undefined ? undefined : resolve(values['state-dir']);
   return {
     service,
+    as: values.as,
     method: method.toUpperCase(),
     path,
     body: parseBody(body),
@@ -92,40 +103,77 @@ function parseBody(text: string | undefined): unknown {
 }
 
 /** The running local stage, as `npm start` describes it in .local-stage/. */
-function localTarget(request: CallRequest): Target {
+async function localTarget(request: CallRequest): Promise<Target> {
   const stateDir = request.stateDir ?? DEFAULT_STATE_DIR;
-  const stageFile = join(stateDir, 'stage.json');
-  if (!existsSync(stageFile))
-    throw new CallError(`No ${stageFile}: start the local stage first (npm start).`);
-  const stage = JSON.parse(readFileSync(stageFile, 'utf8')) as {
-    region: string;
-    services: Record<string, { url?: string }>;
-  };
+  const found = await findRunningStage(stateDir);
+  if (found.state !== 'running') throw new CallError(found.message);
+  const stage = found.description;
   const baseURL = stage.services[request.service]?.url;
   if (!baseURL) {
     const known = Object.keys(stage.services).join(', ');
     throw new CallError(`The local stage has no service "${request.service}"; it has: ${known}`);
   }
-  const credentials = fromIni({
+  const region = request.region ?? stage.region;
+  const developer = fromIni({
     profile: request.profile ?? 'local',
     filepath: join(stateDir, 'credentials'),
     configFilepath: join(stateDir, 'config'),
   });
-  return { baseURL, region: request.region ?? stage.region, credentials };
+  if (!request.as) return { baseURL, region, credentials: developer, endpoint: stage.endpoint };
+  const roleArn = `arn:aws:iam::${stage.accountId}:role/${localRoleOf(stage, request.as)}`;
+  const credentials = assumedRole(roleArn, developer, { region, endpoint: stage.endpoint });
+  return { baseURL, region, credentials, endpoint: stage.endpoint };
+}
+
+function localRoleOf(stage: StageDescription, service: string): string {
+  const role = stage.services[service]?.roles[0];
+  if (role) return role;
+  const withRoles = Object.entries(stage.services).filter(([, described]) => described.roles.length > 0);
+  throw new CallError(
+    `--as ${service}: the local stage has no service "${service}" with a role; these have one: ${withRoles.map(([name]) => name).join(', ')}`,
+  );
+}
+
+/** A role's temporary credentials through STS AssumeRole, as the role's functions would hold them. */
+function assumedRole(
+  roleArn: string,
+  masterCredentials: () => Promise<AwsCredentials>,
+  clientConfig: { region: string; endpoint?: string },
+  sessionName = 'npm-run-call',
+): () => Promise<AwsCredentials> {
+  return fromTemporaryCredentials({
+    params: { RoleArn: roleArn, RoleSessionName: sessionName },
+    masterCredentials,
+    clientConfig,
+  });
 }
 
 /** A deployed stage: the URL from SSM, keys from the default chain (env, profile, SSO, instance role). */
 async function awsTarget(request: CallRequest & { stage: string }): Promise<Target> {
-  const credentials = fromNodeProviderChain(request.profile ? { profile: request.profile } : {});
-  const ssmClient = new SSMClient({ credentials, ...(request.region ? { region: request.region } : {}) });
+  const runner = fromNodeProviderChain(request.profile ? { profile: request.profile } : {});
+  const ssmClient = new SSMClient({
+    credentials: runner,
+    ...(request.region ? { region: request.region } : {}),
+  });
   const baseURL = await createDiscovery({ stage: request.stage, ssmClient }).getServiceUrl(request.service);
   // The execute-api host names its region; an explicit --region still wins.
-  return { baseURL, region: request.region ?? (await ssmClient.config.region()), credentials };
+  const region = request.region ?? (await ssmClient.config.region());
+  if (!request.as) return { baseURL, region, credentials: runner };
+  const { Account, Arn } = await new STSClient({ region, credentials: runner }).send(
+    new GetCallerIdentityCommand({}),
+  );
+  const partition = Arn?.split(':')[1] ?? 'aws';
+  const roleArn = `arn:${partition}:iam::${Account}:role/${request.as}-${request.stage}-${region}-lambdaRole`;
+  // The opt-in trust of a stage deployed with TEST_PRINCIPAL_ARN lets in these session names only.
+  const credentials = assumedRole(roleArn, runner, { region }, `integration-suite-${request.stage}`);
+  return { baseURL, region, credentials };
 }
 
 async function call(request: CallRequest): Promise<AxiosResponse<string>> {
   const isLocal = request.stage === undefined || request.stage === 'local';
-  const target = isLocal ? localTarget(request) : await awsTarget({ ...request, stage: request.stage ?? '' });
+  const target = isLocal
+    ? await localTarget(request)
+    : await awsTarget({ ...request, stage: request.stage ?? '' });
   const client = createSignedClient({
     baseURL: target.baseURL,
     region: target.region,
@@ -139,7 +187,25 @@ async function call(request: CallRequest): Promise<AxiosResponse<string>> {
       transformResponse: [(data: string) => data],
     },
   });
-  return client.request<string>({ method: request.method, url: request.path, data: request.body });
+  try {
+    return await client.request<string>({ method: request.method, url: request.path, data: request.body });
+  } catch (error) {
+    if (target.endpoint && refused(error)) {
+      throw new CallError(
+        `Nothing answers at ${target.endpoint}: the local stage there has stopped. Start it again: npm start`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Whether a call failed because nothing listens at the endpoint any more. */
+function refused(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ECONNREFUSED') return true;
+  }
+  return false;
 }
 
 function printResponse(response: AxiosResponse<string>): void {

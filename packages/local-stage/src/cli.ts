@@ -5,25 +5,59 @@ import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { LocalStageError } from './errors';
+import { DEFAULT_IDLE_TIMEOUT_MS } from './lambda';
+import { requestLine, showsRequest, type Verbosity } from './request-lines';
 import { DEFAULTS, LocalStage } from './stage';
-import type { StageDescription } from './stage-files';
+import { removeStageFilesSync, roleProfileName, type StageDescription } from './stage-files';
 
-const USAGE = `Usage: npm start -- [--port ${DEFAULTS.port}] [--persist DIR] [--no-package] [--no-watch] [--inspect[=[HOST:]PORT]] [--explain]
+const USAGE = `Usage: npm start -- [--port ${DEFAULTS.port}] [--persist DIR] [--no-package] [--no-watch] [--inspect[=[HOST:]PORT]]
+                    [--explain] [--state-dir DIR] [--quiet | --verbose] [--idle-timeout SECONDS]
 
 Packages every service for stage "${DEFAULTS.stage}" (unchanged ones are reused), provisions them on this
 machine and serves them behind one endpoint that verifies SigV4 and evaluates IAM as AWS does.
-  --port N        front door port (0: any free port)
-  --persist DIR   keep DynamoDB and SSM data in DIR between runs (in memory otherwise)
-  --no-package    use the packages already in each service's .serverless/ (no hot reload)
-  --no-watch      no hot reload (by default a saved handler or serverless.yml is reloaded)
-  --inspect       a debugger for every function, on 127.0.0.1:9229 (or the port given); functions
-                  then run up to Lambda's 900 s maximum, so a breakpoint does not time them out
-  --explain       print the whole explanation of each refusal: closest statements, what differed,
-                  the statement to add to which serverless.yml
+  --port N            front door port (0: any free port)
+  --persist DIR       keep DynamoDB and SSM data in DIR between runs (in memory otherwise)
+  --no-package        use the packages already in each service's .serverless/ (no hot reload)
+  --no-watch          no hot reload (by default a saved handler or serverless.yml is reloaded)
+  --inspect           a debugger for every function, on 127.0.0.1:9229 (or the port given); functions
+                      then run up to Lambda's 900 s maximum, so a breakpoint does not time them out
+  --explain           print the whole explanation of each refusal: closest statements, what differed,
+                      the statement to add to which serverless.yml
+  --state-dir DIR     where stage.json and the credentials go (default .local-stage/); one running
+                      stage per folder, so a second stage on this checkout needs a folder of its own
+  --quiet             print only refused and failed requests (no function output)
+  --verbose           also print a line for every request
+  --idle-timeout S    shut down a function copy idle for S seconds (default ${DEFAULT_IDLE_TIMEOUT_MS / 1000})
 Every access decision goes to .local-stage/runs/start-*.jsonl: \`npm run iam -- report\` reads it.
 While it runs: type "r" and Enter for the access report; Ctrl-C stops it (and prints the report).`;
 
-async function main(argv: string[]): Promise<void> {
+/** Signals that stop the stage: Ctrl-C, `kill`, and the terminal closing. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/**
+ * One Ctrl-C reaches the stage more than once: the terminal sends it to the whole process group and
+ * npm relays it to its child too. Copies within this window are the same request to stop.
+ */
+const SAME_SIGNAL_MS = 1_000;
+/** A clean stop that takes longer than this is cut short (the files are removed all the same). */
+const STOP_DEADLINE_MS = 10_000;
+
+/** A command line that cannot be run as given: answered with the usage and exit code 2. */
+class UsageError extends LocalStageError {}
+
+interface CliOptions {
+  port: number;
+  watch: boolean;
+  explain: boolean;
+  /** `HOST:PORT` or `PORT` for the debugger, when asked for. */
+  inspect?: string;
+  persist?: string;
+  packageFirst: boolean;
+  stateDir?: string;
+  verbosity: Verbosity;
+  idleTimeoutMs?: number;
+}
+
+function parseCommandLine(argv: string[]): CliOptions | undefined {
   const { values } = parseArgs({
     // `--inspect` alone, as with node, means the default port.
     args: argv.map((arg) => (arg === '--inspect' ? `--inspect=${DEFAULT_INSPECT_PORT}` : arg)),
@@ -34,30 +68,68 @@ async function main(argv: string[]): Promise<void> {
       explain: { type: 'boolean' },
       'no-watch': { type: 'boolean' },
       inspect: { type: 'string' },
+      'state-dir': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      verbose: { type: 'boolean', short: 'v' },
+      'idle-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) return console.log(USAGE);
+  if (values.help) return undefined;
   const port = values.port === undefined ? DEFAULTS.port : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new LocalStageError(`--port must be 0–65535, not ${values.port}`);
+    throw new UsageError(`--port must be 0–65535, not ${values.port}`);
+  if (values.quiet && values.verbose) throw new UsageError('--quiet and --verbose exclude each other');
+  const idle = values['idle-timeout'];
+  if (idle !== undefined && !(Number(idle) > 0))
+    throw new UsageError(`--idle-timeout must be a positive number of seconds, not ${idle}`);
+  return {
+    port,
+    watch: !values['no-watch'],
+    explain: values.explain === true,
+    inspect: values.inspect,
+    persist: values.persist ? resolve(values.persist) : undefined,
+    packageFirst: !values['no-package'],
+    stateDir: values['state-dir'] ? resolve(values['state-dir']) : undefined,
+    verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
+    idleTimeoutMs: idle === undefined ? undefined : Number(idle) * 1000,
+  };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const options = parseCommandLine(argv);
+  if (!options) return console.log(USAGE);
+  ignoreClosedTerminal();
   const repoRoot = resolve(__dirname, '../../..');
+  const stateDir = options.stateDir ?? resolve(repoRoot, '.local-stage');
   const started = Date.now();
-  if (values.inspect !== undefined) openDebugger(values.inspect);
+  if (options.inspect !== undefined) openDebugger(options.inspect);
+  const abandonStart = () => {
+    removeStageFilesSync(stateDir, process.pid);
+    process.exit(130);
+  };
+  for (const signal of STOP_SIGNALS) process.once(signal, abandonStart);
   console.log('Packaging services for stage local…');
   const stage = await LocalStage.start({
     repoRoot,
-    port,
-    persist: values.persist ? resolve(values.persist) : undefined,
-    packageFirst: !values['no-package'],
-    explain: values.explain === true,
+    port: options.port,
+    persist: options.persist,
+    packageFirst: options.packageFirst,
+    explain: options.explain,
     recordRun: { source: 'start' },
-    watch: !values['no-watch'],
-    debugging: values.inspect !== undefined,
+    watch: options.watch,
+    debugging: options.inspect !== undefined,
+    stateDir,
+    functionLog: options.verbosity === 'quiet' ? () => undefined : undefined,
+    onRequest: (event) => {
+      if (showsRequest(event, options.verbosity)) console.log(requestLine(event));
+    },
+    lambda: { idleTimeoutMs: options.idleTimeoutMs },
   });
-  console.log(readyText(stage.description, repoRoot, Date.now() - started));
-  watchForReportRequests(stage);
+  for (const signal of STOP_SIGNALS) process.off(signal, abandonStart);
   stopOnSignals(stage);
+  console.log(readyText(stage.description, stateDir, Date.now() - started));
+  watchForReportRequests(stage);
 }
 
 const DEFAULT_INSPECT_PORT = 9229;
@@ -84,29 +156,55 @@ function openDebugger(address: string): void {
   console.log('Debug any function: attach VS Code ("Attach to the local stage") or chrome://inspect to it');
 }
 
-function readyText(description: StageDescription, repoRoot: string, ms: number): string {
-  const credentials =
-    relative(process.cwd(), resolve(repoRoot, '.local-stage/credentials')) || '.local-stage/credentials';
+function readyText(description: StageDescription, stateDir: string, ms: number): string {
+  const credentials = relative(process.cwd(), resolve(stateDir, 'credentials'));
+  const config = relative(process.cwd(), resolve(stateDir, 'config'));
   const lines = [
     '',
     `Local stage "${description.stage}" ready in ${(ms / 1000).toFixed(1)} s — region ${description.region}, account ${description.accountId}`,
-    `  endpoint (execute-api, ssm, dynamodb): ${description.endpoint}`,
-  ];
-  for (const [name, service] of Object.entries(description.services)) {
-    if (service.url) lines.push(`  ${name.padEnd(14)} ${service.url}`);
-  }
-  const users = description.services.users?.url ?? `${description.endpoint}/{apiId}/${description.stage}`;
-  lines.push(
-    `  credentials: profile "${description.profile}" in ${credentials} (AWS_SHARED_CREDENTIALS_FILE)`,
+    `  endpoint (execute-api, ssm, dynamodb, sts): ${description.endpoint}`,
+    ...routeLines(description),
+    `  credentials: profile "${description.profile}" (an administrator) in ${credentials}; in ${config}, profiles`,
+    `    ${roleProfiles(description)} assume each service's role`,
     '',
-    'A signed call (paste into a shell):',
-    `  KEY=$(awk '/aws_access_key_id/{print $3}' ${credentials}); SECRET=$(awk '/aws_secret_access_key/{print $3}' ${credentials})`,
-    `  curl -s --aws-sigv4 aws:amz:${description.region}:execute-api --user "$KEY:$SECRET" \\`,
-    `    -H 'content-type: application/json' -d '{"email":"ada@example.com","name":"Ada Lovelace"}' ${users}/users`,
+    'Any AWS tool (paste into a shell):',
+    `  export AWS_SHARED_CREDENTIALS_FILE=${credentials} AWS_CONFIG_FILE=${config}`,
+    '  aws sts get-caller-identity --profile local',
+    `  npm run call -- users GET /users/42${stateDirOption(stateDir)}                 # signed, as you`,
+    `  npm run call -- --as orders users GET /users/42${stateDirOption(stateDir)}     # as the orders function`,
     '',
+    'Refused and failed requests print a line here (--verbose: every request; --quiet: nothing else).',
     'Type "r" and Enter for the access report; Ctrl-C to stop.',
-  );
+  ];
   return lines.join('\n');
+}
+
+/** Each service's URL, then each route of its API: method, resource path and function. */
+function routeLines(description: StageDescription): string[] {
+  const lines: string[] = [];
+  for (const [name, service] of Object.entries(description.services)) {
+    if (!service.url) continue;
+    lines.push(`  ${name.padEnd(14)} ${service.url}`);
+    const routes = service.routes ?? [];
+    const width = Math.max(0, ...routes.map((route) => route.path.length));
+    for (const route of routes) {
+      const target = route.functionName ?? '(mock integration)';
+      lines.push(`    ${route.method.padEnd(7)} ${route.path.padEnd(width)}  ${target}`);
+    }
+  }
+  return lines;
+}
+
+function roleProfiles(description: StageDescription): string {
+  const names = Object.entries(description.services)
+    .filter(([, service]) => service.roles.length > 0)
+    .map(([name]) => roleProfileName(name));
+  return names.join(', ') || '(none)';
+}
+
+function stateDirOption(stateDir: string): string {
+  const relativeDir = relative(process.cwd(), stateDir);
+  return relativeDir === '.local-stage' ? '' : ` --state-dir ${relativeDir}`;
 }
 
 function watchForReportRequests(stage: LocalStage): void {
@@ -117,18 +215,50 @@ function watchForReportRequests(stage: LocalStage): void {
   });
 }
 
+/**
+ * Once the terminal is closed, writing to it fails (EIO, EPIPE): the stage must still stop cleanly,
+ * so those errors are dropped rather than ending the process before its files are removed.
+ */
+function ignoreClosedTerminal(): void {
+  for (const stream of [process.stdout, process.stderr, process.stdin]) stream.on('error', () => undefined);
+}
+
+/**
+ * Stops the stage on Ctrl-C, `kill` or the terminal closing, whichever reaches it and however often:
+ * copies of one signal within a second are one request; another signal after that stops it at once.
+ * Either way its state files and temporary folders are removed, also on any other exit.
+ */
 function stopOnSignals(stage: LocalStage): void {
-  let stopping = false;
-  const stop = async () => {
-    // A second Ctrl-C while stopping means now.
-    if (stopping) process.exit(130);
-    stopping = true;
-    console.log(`\n${stage.accessReport()}\nStopping…`);
+  let firstAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstAt === undefined) {
+      firstAt = Date.now();
+      void stopCleanly(stage, signal);
+    } else if (Date.now() - firstAt > SAME_SIGNAL_MS) {
+      // A second Ctrl-C, a while after the first: the user wants out now.
+      stage.removeFilesSync();
+      process.exit(130);
+    }
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  process.on('exit', () => stage.removeFilesSync());
+}
+
+async function stopCleanly(stage: LocalStage, signal: NodeJS.Signals): Promise<void> {
+  setTimeout(() => {
+    console.error(`Not stopped after ${STOP_DEADLINE_MS / 1000} s; exiting.`);
+    process.exit(1);
+  }, STOP_DEADLINE_MS).unref();
+  // The terminal is gone after SIGHUP: nobody would read the report.
+  if (signal !== 'SIGHUP') console.log(`\n${stage.accessReport()}`);
+  console.log('Stopping…');
+  try {
     await stage.stop();
     process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  } catch (error) {
+    console.error(`local stage: could not stop cleanly: ${(error as Error).message}`);
+    process.exit(1);
+  }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
@@ -140,7 +270,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   process.exit(1);
 });
 
-/** An unknown option or a missing value, as node:util's parseArgs reports it. */
+/** An unknown option or a missing value, as node:util's parseArgs reports it, or a bad value. */
 function isUsageError(error: unknown): error is Error {
+  if (error instanceof UsageError) return true;
   return error instanceof Error && String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
 }

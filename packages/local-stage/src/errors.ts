@@ -29,6 +29,27 @@ export class AwsError extends LocalStageError {
   }
 }
 
+/** What an IAM denial refused, for the stage's terminal and its access report. */
+export interface AccessDenial {
+  /** The principal refused, e.g. `arn:aws:sts::000000000000:assumed-role/orders-role/session`. */
+  principal: string;
+  action: string;
+  resource: string;
+  /** Why, in a sentence, when the stage can say more than AWS's message does. */
+  explanation?: string;
+}
+
+/** AWS's `AccessDeniedException` (403), carrying what was refused. */
+export class AccessDeniedError extends AwsError {
+  constructor(
+    message: string,
+    readonly denial: AccessDenial,
+    options?: { cause?: unknown },
+  ) {
+    super(403, 'AccessDeniedException', message, options);
+  }
+}
+
 /** A template construct the local stage does not provision; names where it stands. */
 export class TemplateError extends LocalStageError {
   constructor(

@@ -5,19 +5,27 @@ import { loadPackagedStack, type PackagedStack, stackOrder } from './cloudformat
 import { DynaliteBackend } from './dynamodb/dynalite-backend';
 import { LocalStageError } from './errors';
 import { restApiTarget } from './front-door/guard';
+import type { RequestObserver } from './front-door/request-events';
 import { FrontDoor, type FrontDoorDeps } from './front-door/server';
 import { AccessRecorder, type AccessReport, formatAccessReport } from './iam';
 import { RunFile, runsDir, templateDigest } from './iam/run-file';
 import { StageExplainer } from './iam/stage-explainer';
 import { StageIam } from './iam/stage-iam';
 import { KeyRing, type Role, rolePrincipal } from './identity/key-ring';
-import { LambdaRuntime } from './lambda';
+import { LambdaRuntime, type LambdaRuntimeOptions } from './lambda';
 import { findServices } from './packaging';
 import { type PreparedService, prepareServices } from './packaging/prepare-services';
 import type { StageServices } from './provision/context';
 import { type ProvisionedStack, provisionStack } from './provision/provision-stack';
 import { ParameterStore } from './ssm';
-import { removeStageFiles, type StageDescription, writeStageFiles } from './stage-files';
+import {
+  claimStateDir,
+  removeStageFiles,
+  removeStageFilesSync,
+  type StageDescription,
+  writeStageFiles,
+} from './stage-files';
+import { routesOf } from './stage-routes';
 import type { Credentials } from './types';
 import { DeployedFunctions } from './watch/deployed-functions';
 import { InnerLoop } from './watch/inner-loop';
@@ -34,7 +42,10 @@ export interface LocalStageOptions {
   port?: number;
   /** Keep DynamoDB and SSM data in this folder between runs; in memory when absent. */
   persist?: string;
-  /** Where stage.json and the credentials go; `{repoRoot}/.local-stage` by default. */
+  /**
+   * Where stage.json and the credentials go; `{repoRoot}/.local-stage` by default. A stage refuses to
+   * start on the folder of another stage that is still running.
+   */
   stateDir?: string;
   /**
    * Compile templates and bundle functions first, reusing what is unchanged (default); false to
@@ -58,6 +69,18 @@ export interface LocalStageOptions {
    * `npm run iam -- report`; `source` names what ran the stage (`start`, `integration`).
    */
   recordRun?: { source: string };
+  /** Where the functions' output goes, line by line; by default `log` with the function name first. */
+  functionLog?: (line: string, functionName: string) => void;
+  /**
+   * Told of every request the front door answered, refusals with their explanation. When given, the
+   * stage leaves printing refusals to it rather than logging a line of its own for each.
+   */
+  onRequest?: RequestObserver;
+  /** Copies per function and how long an idle one is kept; defaults sized for this machine. */
+  lambda?: Pick<
+    LambdaRuntimeOptions,
+    'maxEnvironmentsPerFunction' | 'idleTimeoutMs' | 'slowCallMs' | 'burstLimitPerFunction'
+  >;
 }
 
 interface Settings {
@@ -96,12 +119,19 @@ export class LocalStage {
     /** The stage's IAM as provisioned: what explanations and `iam.role(…).can(…)` read. */
     readonly iam: StageIam,
     private readonly run: RunFile | undefined,
+    /** Remove, synchronously, the temporary folders the stage's parts made. */
+    private readonly temporaryFileRemovers: Array<() => void>,
   ) {}
 
   static async start(options: LocalStageOptions): Promise<LocalStage> {
     const settings = { ...DEFAULTS, ...definedOnly(options) };
     const log = options.log ?? ((line: string) => console.log(line));
+    const stateDir = options.stateDir ?? join(options.repoRoot, '.local-stage');
+    // First, so a second stage on the same folder is refused before it prepares anything.
+    await claimStateDir(stateDir);
+    const startedAt = new Date().toISOString();
     const closers: Array<() => Promise<void>> = [];
+    const temporaryFileRemovers: Array<() => void> = [];
     const digests = new FileDigests();
     try {
       const known: { iam?: StageIam; run?: RunFile; keys?: KeyRing } = {};
@@ -110,6 +140,7 @@ export class LocalStage {
         run: () => known.run,
         log,
         verbose: options.explain === true,
+        refusalLines: options.onRequest === undefined,
         region: settings.region,
         now: () => new Date(),
         lookupKey: (accessKeyId) => known.keys?.lookup(accessKeyId),
@@ -118,7 +149,7 @@ export class LocalStage {
       // Packaging and starting the stage's own services overlap: both take a while, neither needs the other.
       const [prepared, { services, functions }] = await bothOrFirstFailure(
         prepare(options, settings, digests, log),
-        startServices(settings, options, recorder, log, closers, explainer),
+        startServices(settings, options, recorder, log, { closers, temporaryFileRemovers }, explainer),
       );
       known.keys = services.keys;
       const stacks = stackOrder(prepared.stacks, { accountId: settings.accountId });
@@ -129,8 +160,7 @@ export class LocalStage {
         options.recordRun && openRun(options.recordRun.source, settings, options.repoRoot, known.iam);
       const run = known.run;
       if (run) closers.push(() => run.close());
-      const description = describe(settings, services, provisioned);
-      const stateDir = options.stateDir ?? join(options.repoRoot, '.local-stage');
+      const description = describe(settings, services, provisioned, startedAt);
       await writeStageFiles(stateDir, description, services.keys.developer);
       if (options.watch && prepared.services) {
         const loop = InnerLoop.start({
@@ -144,7 +174,7 @@ export class LocalStage {
           digests,
           log,
           onStacksChanged: async (now) => {
-            Object.assign(description, describe(settings, services, now));
+            Object.assign(description, describe(settings, services, now, startedAt));
             // Refusals are explained against the stacks as they now are.
             known.iam = stageIamOf(settings, options.repoRoot, now, services);
             await writeStageFiles(stateDir, description, services.keys.developer);
@@ -152,9 +182,19 @@ export class LocalStage {
         });
         closers.unshift(() => loop.close());
       }
-      return new LocalStage(description, services, closers, recorder, stateDir, known.iam, run);
+      return new LocalStage(
+        description,
+        services,
+        closers,
+        recorder,
+        stateDir,
+        known.iam,
+        run,
+        temporaryFileRemovers,
+      );
     } catch (error) {
       await closeAll(closers);
+      await removeStageFiles(stateDir);
       throw error;
     }
   }
@@ -197,9 +237,20 @@ export class LocalStage {
     return this.recorder.report([keys.developer.principal, ...rolePrincipals], resourcePolicies);
   }
 
+  /** Stops serving and removes the stage's files: its state files and its temporary folders. */
   async stop(): Promise<void> {
+    // The state files go first: from now on no tool takes this stage for a running one.
+    await removeStageFiles(this.stateDir);
     await closeAll(this.closers);
-    await removeStageFiles(this.stateDir, this.description.endpoint);
+  }
+
+  /**
+   * What stop() removes, at once and synchronously, for a process that must exit now (a second
+   * Ctrl-C, an exit handler): the state files and the functions' unpacked code.
+   */
+  removeFilesSync(): void {
+    removeStageFilesSync(this.stateDir, process.pid);
+    for (const remove of this.temporaryFileRemovers) remove();
   }
 
   private role(roleName: string): Role {
@@ -252,7 +303,10 @@ async function startServices(
   options: LocalStageOptions,
   recorder: AccessRecorder,
   log: (line: string) => void,
-  closers: Array<() => Promise<void>>,
+  {
+    closers,
+    temporaryFileRemovers,
+  }: { closers: Array<() => Promise<void>>; temporaryFileRemovers: Array<() => void> },
   explainer: StageExplainer,
 ): Promise<{ services: StageServices; functions: DeployedFunctions }> {
   if (options.persist) await mkdir(options.persist, { recursive: true });
@@ -263,8 +317,12 @@ async function startServices(
     log,
   });
   closers.push(() => dynamodb.stop());
-  const runtime = new LambdaRuntime({ log: (line, fn) => log(`[${fn}] ${line}`) });
+  const runtime = new LambdaRuntime({
+    ...options.lambda,
+    log: options.functionLog ?? ((line, fn) => log(`[${fn}] ${line}`)),
+  });
   closers.push(() => runtime.stop());
+  temporaryFileRemovers.push(() => runtime.removeTemporaryFilesSync());
   const lambda = new DeployedFunctions(runtime, {
     minimumTimeoutSeconds: options.debugging ? LAMBDA_MAX_TIMEOUT_SECONDS : undefined,
   });
@@ -289,6 +347,7 @@ async function startServices(
       now: () => new Date(),
       log,
       audit: options.audit,
+      onRequest: options.onRequest,
       onSignatureRefused: (request, service, error) => explainer.signatureRefused(request, service, error),
     },
     { port: settings.port },
@@ -297,16 +356,23 @@ async function startServices(
   return { services: { ...services, endpoint: door.url }, functions: lambda };
 }
 
-function describe(settings: Settings, services: StageServices, stacks: ProvisionedStack[]): StageDescription {
+function describe(
+  settings: Settings,
+  services: StageServices,
+  stacks: ProvisionedStack[],
+  startedAt: string,
+): StageDescription {
   const described: StageDescription['services'] = {};
   for (const { stack, resources } of stacks) {
     const api = [...resources.values()].find((resource) => resource.type === 'AWS::ApiGateway::RestApi');
     const roles = [...resources.values()].filter((resource) => resource.type === 'AWS::IAM::Role');
+    const deployed = api ? services.apis.get(api.physicalId) : undefined;
     described[stack.service] = {
       url: api ? `${services.endpoint}/${api.physicalId}/${settings.stage}` : '',
       apiId: api?.physicalId ?? '',
       stackName: stack.stackName,
       roles: roles.map((role) => role.physicalId),
+      routes: deployed ? routesOf(deployed.definition) : [],
     };
   }
   return {
@@ -316,6 +382,8 @@ function describe(settings: Settings, services: StageServices, stacks: Provision
     endpoint: services.endpoint,
     profile: 'local',
     services: described,
+    pid: process.pid,
+    startedAt,
   };
 }
 

@@ -1,13 +1,20 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LocalStage } from '@internal-apis/local-stage';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  type Credentials,
+  findRunningStage,
+  LocalStage,
+  requestLine,
+  showsRequest,
+} from '@internal-apis/local-stage';
 import { findServices } from '@internal-apis/local-stage/packaging';
 import { preflightAws, resolveRegion } from './aws-preflight';
 import { awsPreflightApi, profileRegion } from './aws-preflight-api';
 import { PreflightError } from './errors';
-import { describeTarget, type StageTarget, TARGET_FILE_VARIABLE } from './target';
+import { describeTarget, RUNNING_STAGE_VARIABLE, type StageTarget, TARGET_FILE_VARIABLE } from './target';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 /** Small services with deliberate IAM mistakes, provisioned only on the local stage. */
@@ -19,19 +26,25 @@ declare global {
 
 /**
  * Jest global setup: with no STAGE (or STAGE=local), starts an ephemeral local stage (free port, in
- * memory); with STAGE=dev, targets that deployed stage after a pre-flight (credentials, stage
- * deployed, roles assumable) that stops the run with one message before any test. Prints which.
+ * memory), or joins the one `npm start` runs when LOCAL_STAGE_DIR names its state folder; with
+ * STAGE=dev, targets that deployed stage after a pre-flight (credentials, stage deployed, roles
+ * assumable) that stops the run with one message before any test. Prints which.
  */
 export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'stage-harness-'));
   const stageName = process.env.STAGE;
+  const runningStageDir = process.env[RUNNING_STAGE_VARIABLE];
   const target: StageTarget =
-    stageName && stageName !== 'local' ? await awsTarget(stageName) : await startLocalStage(dir);
+    stageName && stageName !== 'local'
+      ? await awsTarget(stageName)
+      : runningStageDir
+        ? await joinRunningStage(runningStageDir)
+        : await startLocalStage(dir);
   const file = join(dir, 'target.json');
   writeFileSync(file, JSON.stringify(target), { mode: 0o600 });
   process.env[TARGET_FILE_VARIABLE] = file;
   console.log(`\nIntegration suite against ${describeTarget(target)}`);
-  if (target.kind === 'local') console.log(`Function logs: ${target.logFile}`);
+  if (target.kind === 'local') console.log(`Function logs and refused requests: ${target.logFile}`);
 }
 
 async function awsTarget(stage: string): Promise<StageTarget> {
@@ -69,6 +82,10 @@ async function startLocalStage(dir: string): Promise<StageTarget> {
     log: (line) => void appendFile(logFile, `${line}\n`),
     // The suite's access decisions, for `npm run iam -- report --from integration`.
     recordRun: { source: 'integration' },
+    // Refused and failed requests, beside the function lines they explain (same request ids).
+    onRequest: (event) => {
+      if (showsRequest(event, 'normal')) void appendFile(logFile, `${requestLine(event)}\n`);
+    },
   });
   globalThis.__LOCAL_STAGE__ = stage;
   const { description } = stage;
@@ -89,6 +106,65 @@ async function startLocalStage(dir: string): Promise<StageTarget> {
     roles,
     logFile,
   };
+}
+
+/**
+ * The stage a developer's `npm start` runs, as its state folder describes it: the developer's keys
+ * from its credentials file, every role's through the stage's STS AssumeRole. A stage whose process
+ * has ended (its terminal closed) is reported with the command to run, not as ECONNREFUSED later.
+ */
+async function joinRunningStage(stateDir: string): Promise<StageTarget> {
+  const found = await findRunningStage(stateDir);
+  if (found.state !== 'running') {
+    throw new Error(`${found.message}; or run the suite without --running, and it starts a stage of its own`);
+  }
+  const { description } = found;
+  const developer = readDeveloperCredentials(join(stateDir, 'credentials'));
+  const sts = new STSClient({
+    region: description.region,
+    endpoint: description.endpoint,
+    credentials: developer,
+  });
+  const services: Record<string, { url: string; roles: string[] }> = {};
+  const roles: Record<string, Credentials> = {};
+  for (const [name, service] of Object.entries(description.services)) {
+    services[name] = { url: service.url, roles: service.roles };
+    for (const role of service.roles) {
+      const { Credentials: issued } = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${description.accountId}:role/${role}`,
+          RoleSessionName: 'integration-suite',
+        }),
+      );
+      if (!issued?.AccessKeyId || !issued.SecretAccessKey)
+        throw new Error(`AssumeRole ${role} returned no credentials`);
+      roles[role] = {
+        accessKeyId: issued.AccessKeyId,
+        secretAccessKey: issued.SecretAccessKey,
+        sessionToken: issued.SessionToken,
+      };
+    }
+  }
+  return {
+    kind: 'local',
+    stage: description.stage,
+    region: description.region,
+    accountId: description.accountId,
+    endpoint: description.endpoint,
+    services,
+    developer,
+    roles,
+    logFile: `the terminal running the stage (process ${description.pid})`,
+  };
+}
+
+function readDeveloperCredentials(file: string): Credentials {
+  const text = readFileSync(file, 'utf8');
+  const value = (name: string) => new RegExp(`^${name} = (.+)$`, 'm').exec(text)?.[1];
+  const accessKeyId = value('aws_access_key_id');
+  const secretAccessKey = value('aws_secret_access_key');
+  if (!accessKeyId || !secretAccessKey) throw new Error(`No keys of profile local in ${file}`);
+  return { accessKeyId, secretAccessKey };
 }
 
 function fixtureServiceDirs(): string[] {

@@ -28,6 +28,9 @@ export type StageTarget =
 /** The environment variable through which the global setup hands the target to test files. */
 export const TARGET_FILE_VARIABLE = 'STAGE_HARNESS_TARGET_FILE';
 
+/** The state folder of a running local stage (`npm start`) to run the suite against, instead of a stage of its own. */
+export const RUNNING_STAGE_VARIABLE = 'LOCAL_STAGE_DIR';
+
 let cached: StageTarget | undefined;
 
 /** The target the global setup chose; fails with a clear message when the suite runs without it. */
@@ -45,6 +48,6 @@ export function stageTarget(): StageTarget {
 
 export function describeTarget(target: StageTarget): string {
   return target.kind === 'local'
-    ? `an ephemeral local stage at ${target.endpoint} (stage ${target.stage}, ${Object.keys(target.services).length} services)`
+    ? `${process.env[RUNNING_STAGE_VARIABLE] ? 'the running local stage' : 'an ephemeral local stage'} at ${target.endpoint} (stage ${target.stage}, ${Object.keys(target.services).length} services)`
     : `AWS stage ${target.stage} in ${target.region}${target.profile ? ` with profile ${target.profile}` : ''}`;
 }

@@ -6,6 +6,10 @@ export interface Answer {
   statusCode: number;
   headers: Record<string, string | string[]>;
   body: Buffer;
+  /** Set when the stage refused the request itself: the error it answered with. */
+  refusal?: AwsError;
+  /** For an API call: the function invoked and, when it failed, Lambda's error type. */
+  invocation?: { functionName: string; errorType?: string };
 }
 
 /** How the body is framed on the wire: the front door's to decide, whatever a function answered. */
@@ -36,6 +40,7 @@ export function restErrorAnswer(error: AwsError): Answer {
     statusCode: error.status,
     headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': error.errorType },
     body: Buffer.from(JSON.stringify({ [key]: error.message })),
+    refusal: error,
   };
 }
 
@@ -63,6 +68,7 @@ export function jsonErrorAnswer(error: AwsError, contentType: string): Answer {
         message: error.message,
       }),
     ),
+    refusal: error,
   };
 }
 

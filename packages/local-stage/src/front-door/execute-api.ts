@@ -7,6 +7,7 @@ import {
   endpointTypeOf,
   type GatewayPath,
   gatewayPath,
+  type IntegrationResult,
   type MatchedRoute,
   type RestApiDefinition,
   type RestApiMethod,
@@ -179,10 +180,16 @@ async function invoke(
     binaryMediaTypes: call.api.definition.binaryMediaTypes,
     accept: firstHeader(request, 'accept'),
   });
-  if (sendable(answer.headers)) return answer;
+  const invocation = { functionName, ...(!result.ok && { errorType: failureType(result) }) };
+  if (sendable(answer.headers)) return { ...answer, invocation };
   // A header HTTP cannot carry (`"bad name"`, a line break in a value) makes the proxy response
   // malformed; API Gateway answers it with 502 as it does any other.
-  return toHttpResponse({ ok: true, payload: null, durationMs: result.durationMs }, requestId);
+  const malformed = toHttpResponse({ ok: true, payload: null, durationMs: result.durationMs }, requestId);
+  return { ...malformed, invocation };
+}
+
+function failureType(result: Exclude<IntegrationResult, { ok: true }>): string {
+  return result.kind === 'integration-timeout' ? 'IntegrationTimeout' : result.errorType;
 }
 
 /** A MOCK integration's answer; its mapping template is not run, so the body is empty. */

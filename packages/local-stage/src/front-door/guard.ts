@@ -1,5 +1,5 @@
 import type { RestApiDefinition } from '../apigateway';
-import { AwsError } from '../errors';
+import { AccessDeniedError, AwsError } from '../errors';
 import {
   type AccessRecorder,
   ANONYMOUS,
@@ -19,8 +19,11 @@ export interface GuardDeps {
   keys: KeyRing;
   recorder: AccessRecorder;
   now: () => Date;
-  /** Told of each request refused for its signature, before it is answered (the stage explains it). */
-  onSignatureRefused?: (request: ReceivedRequest, service: string, error: AwsError) => void;
+  /**
+   * Told of each request refused for its signature, before it is answered (the stage explains it);
+   * may answer the explanation's summary.
+   */
+  onSignatureRefused?: (request: ReceivedRequest, service: string, error: AwsError) => string | undefined;
 }
 
 /** What is being called, beyond the actions: a REST API's resource policy and endpoint type. */
@@ -85,10 +88,9 @@ export function authorize(
       resourcePolicy: target.resourcePolicy,
     });
     if (decision.effect !== 'Allow') {
-      throw new AwsError(
-        403,
-        'AccessDeniedException',
+      throw new AccessDeniedError(
         accessDeniedMessage(principal.arn, item.action, item.resource, decision, style),
+        { principal: principal.arn, action: item.action, resource: item.resource },
       );
     }
   }
@@ -128,10 +130,13 @@ export function authorizeAnonymous(
     resourcePolicy: target.resourcePolicy,
   });
   if (decision.effect !== 'Allow') {
-    throw new AwsError(
-      403,
-      'AccessDeniedException',
+    throw new AccessDeniedError(
       accessDeniedMessage(ANONYMOUS.arn, item.action, resource, decision, 'execute-api'),
+      {
+        principal: ANONYMOUS.arn,
+        action: item.action,
+        resource,
+      },
     );
   }
 }

@@ -1,26 +1,47 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { AwsError, LocalStageError } from '../errors';
 import { firstHeader } from '../sigv4/raw-request';
 import { type Answer, asAwsError, jsonErrorAnswer, newRequestId, restErrorAnswer, send } from './answers';
 import { type ExecuteApiDeps, handleExecuteApi, internalServerError } from './execute-api';
-import { handleJsonService, type JsonServiceDeps, jsonServiceCall } from './json-services';
+import {
+  handleJsonService,
+  type JsonServiceCall,
+  type JsonServiceDeps,
+  jsonServiceCall,
+} from './json-services';
 import { readReceivedRequest } from './received';
 import { audited, type RequestAudit } from './request-audit';
+import {
+  noted,
+  type RequestEvent,
+  type RequestNotes,
+  type RequestObserver,
+  requestEvent,
+} from './request-events';
+import { handleSts, isStsRequest, type StsDeps, stsAction, stsErrorAnswer } from './sts';
 
 export type FrontDoorDeps = ExecuteApiDeps &
-  JsonServiceDeps & {
+  JsonServiceDeps &
+  StsDeps & {
     log?: (line: string) => void;
     /** Told, once each request is answered, what it was decided and what it reached (tests, tools). */
     audit?: (audit: RequestAudit) => void;
+    /** Told of every request once answered: the stage prints refusals (and, verbose, every call) from it. */
+    onRequest?: RequestObserver;
   };
 
+/** Which service a request called, for the request events. */
+type Call = { service: string; operation?: string };
+
 /**
- * The one endpoint on 127.0.0.1 for `execute-api`, `ssm` and `dynamodb`, as the SDKs reach them through
- * `AWS_ENDPOINT_URL_*`: JSON-protocol calls are told apart by `X-Amz-Target`, everything else is an
- * API Gateway call.
+ * The one endpoint on 127.0.0.1 for `execute-api`, `ssm`, `dynamodb` and `sts`, as the SDKs reach them
+ * through `AWS_ENDPOINT_URL_*` (or a profile's `endpoint_url`): JSON-protocol calls are told apart by
+ * `X-Amz-Target`, STS Query-protocol calls by their `Action` at the root, everything else is an API
+ * Gateway call.
  *
  * Every request is isolated: whatever it carries, and whatever fails while it is answered, becomes that
  * request's AWS-shaped error, logged once, and the front door goes on serving the others.
@@ -68,6 +89,7 @@ export class FrontDoor {
 /** Answers one request; nothing it does can throw past here or leave an error event unheard. */
 function serve(req: IncomingMessage, res: ServerResponse, deps: FrontDoorDeps): void {
   const requestId = newRequestId();
+  const began = performance.now();
   // A client that goes away mid-request makes these emit; the request simply ends there.
   req.on('error', () => undefined);
   res.on('error', () => undefined);
@@ -79,8 +101,18 @@ function serve(req: IncomingMessage, res: ServerResponse, deps: FrontDoorDeps): 
     decisions: [],
     reached: [],
   };
-  answerRequest(req, requestId, audit ? audited(deps, audit) : deps)
-    .then((answer) => deliver(req, res, answer, requestId, deps))
+  const notes: RequestNotes | undefined = deps.onRequest && {};
+  let view = audit ? audited(deps, audit) : deps;
+  if (notes) view = noted(view, notes);
+  answerRequest(req, requestId, view)
+    .then(({ answer, call }) => {
+      deliver(req, res, answer, requestId, deps);
+      if (notes)
+        observe(
+          deps,
+          requestEvent(req, requestId, answer, call, notes, performance.now() - began, deps.keys),
+        );
+    })
     .catch((error: unknown) => {
       deps.log?.(`front door: could not answer ${requestId}: ${messageOf(error)}`);
       res.destroy();
@@ -96,15 +128,44 @@ function serve(req: IncomingMessage, res: ServerResponse, deps: FrontDoorDeps): 
     });
 }
 
-async function answerRequest(req: IncomingMessage, requestId: string, deps: FrontDoorDeps): Promise<Answer> {
+async function answerRequest(
+  req: IncomingMessage,
+  requestId: string,
+  deps: FrontDoorDeps,
+): Promise<{ answer: Answer; call: Call }> {
   try {
     const request = await readReceivedRequest(req);
     const json = jsonServiceCall(request.method, firstHeader(request, 'x-amz-target'));
-    return json
-      ? await handleJsonService(request, json, deps)
-      : await handleExecuteApi(request, requestId, deps);
+    if (json) return { answer: await handleJsonService(request, json, deps), call: callOf(json) };
+    if (isStsRequest(request.method, request.target, firstHeader(request, 'content-type'))) {
+      const call = { service: 'sts', operation: stsAction(request) };
+      return { answer: await handleSts(request, requestId, deps), call };
+    }
+    return { answer: await handleExecuteApi(request, requestId, deps), call: callOf(undefined) };
   } catch (error) {
-    return failure(error, jsonContentTypeOf(req), requestId, deps);
+    if (
+      jsonContentTypeOf(req) === undefined &&
+      isStsRequest(req.method ?? '', req.url ?? '/', req.headers['content-type'])
+    ) {
+      if (asAwsError(error).status >= 500) deps.log?.(`front door: ${requestId}: ${messageOf(error)}`);
+      return { answer: stsErrorAnswer(error, requestId), call: { service: 'sts' } };
+    }
+    const target = req.headers['x-amz-target'];
+    const json = jsonServiceCall(req.method ?? '', typeof target === 'string' ? target : undefined);
+    return { answer: failure(error, jsonContentTypeOf(req), requestId, deps), call: callOf(json) };
+  }
+}
+
+function callOf(json: JsonServiceCall | undefined): Call {
+  return json ? { service: json.service, operation: json.operation } : { service: 'execute-api' };
+}
+
+/** Tells the observer; what it does with the event is its own concern and never fails the request. */
+function observe(deps: FrontDoorDeps, event: RequestEvent): void {
+  try {
+    deps.onRequest?.(event);
+  } catch (error) {
+    deps.log?.(`front door: the request observer failed: ${messageOf(error)}`);
   }
 }
 

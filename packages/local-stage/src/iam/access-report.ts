@@ -93,13 +93,13 @@ export class AccessRecorder {
 
   constructor(private readonly options: AccessRecorderOptions = {}) {}
 
-  /** Every decision the front door made. */
+  /** Every decision the front door made; for a denial, answers its explanation, if there is one. */
   record(
     principal: Principal,
     request: RequestToAuthorize,
     decision: AuthorizationDecision,
     detail: DecisionDetail = {},
-  ): void {
+  ): string | undefined {
     const role = roleOf(principal);
     this.remember(role, principal);
     for (const ref of decision.matched) this.countUse(role, ref);
@@ -110,6 +110,7 @@ export class AccessRecorder {
       ...(detail.resourcePolicy ? { resourcePolicy: detail.resourcePolicy } : {}),
     });
     if (decision.effect !== 'Allow') this.countDenial(role, principal.arn, request, decision, explanation);
+    return explanation;
   }
 
   /**

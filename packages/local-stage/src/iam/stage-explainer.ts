@@ -15,6 +15,11 @@ export interface StageExplainerOptions {
   log: (line: string) => void;
   /** Print the whole explanation under each refusal line, not only its summary. */
   verbose: boolean;
+  /**
+   * Print a line for each refusal (default): false when the stage's request lines print it, the
+   * explanation's summary answered to be shown there.
+   */
+  refusalLines?: boolean;
   region: string;
   now: () => Date;
   lookupKey: (accessKeyId: string) => IssuedKey | undefined;
@@ -44,8 +49,8 @@ export class StageExplainer {
     }
   }
 
-  /** A request refused for its signature: its likely causes, ranked. */
-  signatureRefused(request: ReceivedRequest, service: string, error: AwsError): void {
+  /** A request refused for its signature: its likely causes, ranked; answers their summary. */
+  signatureRefused(request: ReceivedRequest, service: string, error: AwsError): string | undefined {
     try {
       const diagnosis = diagnoseSignature(request, error, {
         service,
@@ -55,17 +60,21 @@ export class StageExplainer {
       });
       const { path } = splitTarget(request.target);
       this.options.run()?.signatureFailure({ service, method: request.method, path, diagnosis });
-      this.options.log(
-        `[sigv4] ${error.status} ${error.errorType}: ${request.method} ${path} (${service}): ${diagnosis.summary}`,
-      );
+      if (this.options.refusalLines !== false) {
+        this.options.log(
+          `[sigv4] ${error.status} ${error.errorType}: ${request.method} ${path} (${service}): ${diagnosis.summary}`,
+        );
+      }
       if (this.options.verbose) {
         for (const cause of diagnosis.causes)
           this.options.log(`    ${cause.likelihood.padEnd(8)} ${cause.text}`);
       }
+      return diagnosis.summary;
     } catch (failure) {
       this.options.log(
         `[sigv4] could not explain a refusal: ${failure instanceof Error ? failure.message : String(failure)}`,
       );
+      return undefined;
     }
   }
 
@@ -97,9 +106,11 @@ export class StageExplainer {
     }
     const explanation = explainDecision(decided, iam);
     run?.decision({ ...recorded, explanation });
-    this.options.log(
-      `[iam] 403 AccessDenied: ${principal.arn} → ${request.action} on ${request.resource}: ${explanation.summary}`,
-    );
+    if (this.options.refusalLines !== false) {
+      this.options.log(
+        `[iam] 403 AccessDenied: ${principal.arn} → ${request.action} on ${request.resource}: ${explanation.summary}`,
+      );
+    }
     if (this.options.verbose) this.options.log(formatExplanation(explanation, { indent: '    ' }));
     return explanation.summary;
   }

@@ -1,4 +1,4 @@
-import type { IssuedKey, NamedPolicy, Principal } from '../types';
+import type { IssuedKey, NamedPolicy, PolicyDocument, Principal } from '../types';
 import { awsId, secretKey, sessionToken } from './ids';
 
 /** An IAM role as the stage provisioned it from a template. */
@@ -13,6 +13,10 @@ export interface Role {
   permissionsBoundary?: NamedPolicy;
   /** `Tags`, by key: the `aws:PrincipalTag/{key}` condition keys of the role's sessions. */
   tags?: Readonly<Record<string, string>>;
+  /** Who may assume the role (its `AssumeRolePolicyDocument`): STS AssumeRole checks it. */
+  trustPolicy?: PolicyDocument;
+  /** `MaxSessionDuration` in seconds; AWS's default is 3600. */
+  maxSessionDuration?: number;
 }
 
 export interface KeyRingOptions {

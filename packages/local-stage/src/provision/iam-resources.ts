@@ -20,7 +20,14 @@ export function provisionRole(request: ResourceRequest): ProvisionedResource {
   const roleName = optionalString(request, 'RoleName') ?? generatedName(request, stableSuffix(request));
   const path = optionalString(request, 'Path') ?? '/';
   const arn = `arn:aws:iam::${stage.accountId}:role${path}${roleName}`;
-  const role: Role = { roleName, arn, roleId: awsId('AROA'), policies: inlinePolicies(request, 'Policies') };
+  const role: Role = {
+    roleName,
+    arn,
+    roleId: awsId('AROA'),
+    policies: inlinePolicies(request, 'Policies'),
+    trustPolicy: trustPolicyOf(request.properties.AssumeRolePolicyDocument),
+    maxSessionDuration: optionalNumber(request.properties.MaxSessionDuration),
+  };
   for (const policyArn of managedPolicyArns(request)) {
     const policy = knownManagedPolicy(stage, policyArn);
     if (policy) attach(role, policy);
@@ -161,4 +168,23 @@ function policyDocument(request: ResourceRequest, property: string, value: unkno
     throw propertyError(request, property, 'must be a policy document with a Statement');
   }
   return document;
+}
+
+/** The trust policy as the template gives it: an object, or the same as a JSON string. */
+function trustPolicyOf(value: unknown): PolicyDocument | undefined {
+  let document = value;
+  if (typeof value === 'string') {
+    try {
+      document = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const statement = (document as PolicyDocument | undefined)?.Statement;
+  return statement !== undefined && typeof document === 'object' ? (document as PolicyDocument) : undefined;
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  const number = typeof value === 'string' ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
 }

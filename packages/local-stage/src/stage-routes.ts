@@ -1,0 +1,31 @@
+import type { RestApiDefinition } from './apigateway';
+import type { StageRoute } from './stage-files';
+
+/**
+ * Every method of a REST API with its resource path and the function behind it, sorted by path: what
+ * the ready banner lists.
+ *
+ * @example
+ * routesOf(usersApi); // [{ method: 'POST', path: '/users', functionName: 'users-local-createUser' }, …]
+ */
+export function routesOf(api: RestApiDefinition): StageRoute[] {
+  const byId = new Map(api.resources.map((resource) => [resource.id, resource]));
+  const pathOf = (id: string, depth = 0): string => {
+    const resource = byId.get(id);
+    // The depth bound only guards against a malformed tree with a cycle.
+    if (!resource?.parentId || depth > api.resources.length) return '';
+    return `${pathOf(resource.parentId, depth + 1)}/${resource.pathPart ?? ''}`;
+  };
+  return api.methods
+    .map((method) => ({
+      method: method.httpMethod.toUpperCase(),
+      path: pathOf(method.resourceId) || '/',
+      ...(method.integration.functionName && { functionName: method.integration.functionName }),
+    }))
+    .sort((a, b) => ordinal(a.path, b.path) || ordinal(a.method, b.method));
+}
+
+/** Code-unit order, the same on every machine: literal segments before `{param}` ones. */
+function ordinal(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
