@@ -56,6 +56,11 @@ export class WatchedChild {
     child.on('error', (error) => this.receive(`(could not run: ${error.message})`));
   }
 
+  /** The process id, to read its memory and CPU time. */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   static spawn(command: string, args: string[], options: ChildOptions): WatchedChild {
     const child = spawn(command, args, {
       cwd: options.cwd,

@@ -4,12 +4,15 @@ import { parseArgs } from 'node:util';
 import { findServices, packageServices } from '@internal-apis/local-stage/packaging';
 import { BenchError, stopAllChildren } from './child-process';
 import { type EditRun, measureEdits } from './edit-times';
+import { type MemoryRun, measureMemory } from './memory';
+import { comparePoolSizes, poolSizeLine } from './pool-sizes';
 import { measureReliability, RELIABILITY_DEFAULTS, reliabilityLines } from './reliability';
 import { copyRepository } from './repo-copy';
 import {
-  loadLine,
+  levelLine,
   machineLine,
   medianOf,
+  memoryLine,
   type Row,
   seconds,
   startLine,
@@ -20,11 +23,14 @@ import {
 import { reusedAll, type StartedStage, type StartKind, type StartRun, startStage } from './start-times';
 import { compareThroughput, type ThroughputComparison, type ThroughputOptions } from './throughput';
 
-const SECTIONS = ['start', 'edit', 'throughput', 'reliability'] as const;
+const SECTIONS = ['start', 'edit', 'throughput', 'memory', 'pool', 'reliability'] as const;
 type Section = (typeof SECTIONS)[number];
+/** The copies-per-function comparison starts a stage per size: asked for by name only. */
+const DEFAULT_SECTIONS: Section[] = ['start', 'edit', 'throughput', 'memory', 'reliability'];
 
 const USAGE = `Usage: npm run bench -- [--only start,edit,throughput] [--cold N] [--warm N] [--scale N] [--edits N]
-                      [--requests N] [--concurrency N] [--warmup N] [--rounds N]
+                      [--requests N] [--connections N,…] [--warmup N] [--rounds N] [--idle-timeout S]
+                      [--pool-sizes N,…]
 
 Measures, in one run and side by side:
   start       start to ready of all services, each start in a fresh process: cold (nothing compiled
@@ -33,17 +39,24 @@ Measures, in one run and side by side:
   edit        save-to-serving in a copy of the repository: a handler edit and a serverless.yml edit
               (a new endpoint), with hot reload, and by restarting the stage instead;
   throughput  GET /users/{id}, signed, through the local stage's front door versus serverless-offline
-              serving the same bundle without any auth: requests/s and latency at the same concurrency;
+              serving the same bundle without any auth: requests/s, p50 and p99 at each number of
+              connections, and the ratio (overall, and the median of paired rounds);
+  memory      the stage's resident memory idle, under a burst of signed requests and after it, with
+              function copies as they were (8 per function, never shut down) and as they are now;
+  pool        (only when named) throughput, latency, CPU per request and memory for each number of
+              copies per function, one stage per size side by side;
   reliability concurrent creates and orders stored and read back, one winner per contested email, SSM
               GetParameter per burst of orders, acknowledged writes lost over kill -9 with --persist.
 Exits non-zero only when something fails to run or a write is lost; missed targets are reported.
-  --only LIST      the sections to run, e.g. start,edit (default: all)
+  --only LIST      the sections to run, e.g. start,edit (default: all but pool)
   --cold N         cold starts (default 3)     --warm N          warm starts (default 3)
   --scale N        one-function services added for the scaled cold start (default 10; 0: none)
   --edits N        edits of each kind, each way (default 3)
-  --requests N     measured requests per side (default 2000)
-  --concurrency N  requests in flight (default 8)   --warmup N  unmeasured first (default 200)
-  --rounds N       alternating slices per side (default 4)`;
+  --requests N     measured requests per side and number of connections (default 2000)
+  --connections L  numbers of connections, e.g. 1,16,64 (default)
+  --warmup N       unmeasured first (default 1000)  --rounds N  alternating slices per side (default 8)
+  --idle-timeout S idle copies shut down after S seconds in the memory section (default 5)
+  --pool-sizes L   copies per function compared by the pool section (default 1,2,4,8)`;
 
 const REPO_ROOT = join(__dirname, '../..');
 const WORK_DIR = join(REPO_ROOT, 'node_modules/.cache/bench');
@@ -54,10 +67,12 @@ interface BenchOptions extends ThroughputOptions {
   scale: number;
   edits: number;
   sections: Set<Section>;
+  idleTimeoutMs: number;
+  poolSizes: number[];
 }
 
 function parseOptions(argv: string[]): BenchOptions | undefined {
-  const names = ['cold', 'warm', 'scale', 'edits', 'requests', 'concurrency', 'warmup', 'rounds'] as const;
+  const names = ['cold', 'warm', 'scale', 'edits', 'requests', 'warmup', 'rounds'] as const;
   const number = { type: 'string' } as const;
   const { values } = parseArgs({
     args: argv,
@@ -68,9 +83,13 @@ function parseOptions(argv: string[]): BenchOptions | undefined {
       scale: number,
       edits: number,
       requests: number,
+      connections: number,
+      // The former single number of connections, still accepted.
       concurrency: number,
       warmup: number,
       rounds: number,
+      'idle-timeout': number,
+      'pool-sizes': number,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -81,10 +100,12 @@ function parseOptions(argv: string[]): BenchOptions | undefined {
     scale: 10,
     edits: 3,
     requests: 2000,
-    concurrency: 8,
-    warmup: 200,
-    rounds: 4,
-    sections: new Set(SECTIONS),
+    connections: [1, 16, 64],
+    warmup: 1000,
+    rounds: 8,
+    sections: new Set(DEFAULT_SECTIONS),
+    idleTimeoutMs: 5_000,
+    poolSizes: [1, 2, 4, 8],
   };
   const options = { ...defaults };
   for (const name of names) {
@@ -96,6 +117,13 @@ function parseOptions(argv: string[]): BenchOptions | undefined {
       throw new BenchError(`--${name} must be an integer ≥ ${minimum}, not ${text}`);
     options[name] = value;
   }
+  const connections = values.connections ?? values.concurrency;
+  if (connections !== undefined) options.connections = positiveIntegers('connections', connections);
+  if (values['pool-sizes'] !== undefined)
+    options.poolSizes = positiveIntegers('pool-sizes', values['pool-sizes']);
+  if (values['idle-timeout'] !== undefined) {
+    options.idleTimeoutMs = positiveIntegers('idle-timeout', values['idle-timeout'])[0] * 1000;
+  }
   if (values.only !== undefined) {
     const wanted = values.only.split(',').map((section) => section.trim());
     const unknown = wanted.filter((section) => !(SECTIONS as readonly string[]).includes(section));
@@ -104,6 +132,13 @@ function parseOptions(argv: string[]): BenchOptions | undefined {
     options.sections = new Set(wanted as Section[]);
   }
   return options;
+}
+
+function positiveIntegers(name: string, text: string): [number, ...number[]] {
+  const values = text.split(',').map((part) => Number(part.trim()));
+  if (values.some((value) => !Number.isInteger(value) || value < 1))
+    throw new BenchError(`--${name} takes positive integers separated by commas, not ${text}`);
+  return values as [number, ...number[]];
 }
 
 /** A warm start that packaged something (sources edited meanwhile) is retried this often. */
@@ -141,13 +176,58 @@ async function measureStarts(
 
 async function measureThroughput(stage: StartedStage, options: BenchOptions): Promise<ThroughputComparison> {
   console.log(
-    `\nThroughput: ${options.warmup} warm-up then ${options.requests} measured requests per side, ${options.concurrency} in flight, ${options.rounds} alternating rounds…`,
+    `\nThroughput: at ${options.connections.join(', ')} connections, ${options.warmup} warm-up then ${options.requests} measured requests per side, ${options.rounds} alternating rounds…`,
   );
-  const comparison = await compareThroughput(stage.ready, WORK_DIR, options);
-  console.log(`  ${comparison.scenario}`);
-  console.log(loadLine('local stage (SigV4 verified, IAM evaluated)', comparison.local));
-  console.log(loadLine('serverless-offline (--noAuth, no auth at all)', comparison.offline));
+  const comparison = await compareThroughput(stage.ready, WORK_DIR, options, {
+    onLevel: (level) => console.log(levelLine(level)),
+  });
+  console.log(
+    `  (${comparison.scenario}; local stage: SigV4 verified and IAM evaluated on every call; serverless-offline: --noAuth)`,
+  );
   return comparison;
+}
+
+async function measureMemoryBeforeAfter(options: BenchOptions): Promise<MemoryRun[]> {
+  const connections = Math.max(...options.connections);
+  console.log(
+    `\nStage memory (resident set, functions included): idle, under ${options.requests} signed GETs at ${connections} connections, after them…`,
+  );
+  const configurations = [
+    {
+      label: 'copies as before (8 per function, kept forever)',
+      lambda: { maxEnvironmentsPerFunction: 8, idleTimeoutMs: 24 * 3_600_000 },
+    },
+    {
+      label: `copies as now (default pool, idle ones shut down after ${options.idleTimeoutMs / 1000} s)`,
+      lambda: { idleTimeoutMs: options.idleTimeoutMs },
+    },
+  ];
+  const runs: MemoryRun[] = [];
+  for (const { label, lambda } of configurations) {
+    const run = await measureMemory(REPO_ROOT, label, lambda, {
+      connections,
+      requests: options.requests,
+      idleTimeoutMs: options.idleTimeoutMs,
+    });
+    console.log(memoryLine(run));
+    runs.push(run);
+  }
+  return runs;
+}
+
+async function measurePoolSizes(options: BenchOptions): Promise<void> {
+  const connections = options.connections.filter((count) => count > 1);
+  console.log(
+    `\nCopies per function (local stage alone, one stage per size, ${options.warmup} warm-up then ${options.requests} signed GETs per line in ${options.rounds} alternating rounds):`,
+  );
+  const runs = await comparePoolSizes(REPO_ROOT, {
+    sizes: options.poolSizes,
+    connections,
+    requests: options.requests,
+    warmup: options.warmup,
+    rounds: options.rounds,
+  });
+  for (const run of runs) console.log(poolSizeLine(run));
 }
 
 /**
@@ -286,15 +366,16 @@ export async function runBenchmark(argv: string[]): Promise<number> {
       await stage.child.stop();
     }
     if (wants('edit') && options.edits > 0) rows.push(...(await measureEditTimes(options)));
-    if (runs.length > 0 || rows.length > 0 || comparison) {
+    const memory = wants('memory') ? await measureMemoryBeforeAfter(options) : [];
+    if (wants('pool')) await measurePoolSizes(options);
+    if (runs.length > 0 || rows.length > 0 || comparison || memory.length > 0) {
       const scenario = comparison ? `Throughput: ${comparison.scenario}\n` : '';
-      console.log(`\nSummary (${machineLine()})\n${scenario}${summaryTable(runs, comparison, rows)}`);
+      console.log(`\nSummary (${machineLine()})\n${scenario}${summaryTable(runs, comparison, rows, memory)}`);
     }
-    const failed = comparison ? comparison.local.failures + comparison.offline.failures : 0;
-    if (comparison && failed > 0)
-      console.error(
-        `\n${failed} requests failed: ${[...comparison.local.failureSamples, ...comparison.offline.failureSamples].join(' | ')}`,
-      );
+    // serverless-offline timing requests out under load is a figure; the local stage failing one is not.
+    const failures = (comparison?.levels ?? []).flatMap((level) => level.local.failureSamples);
+    const failed = (comparison?.levels ?? []).reduce((sum, level) => sum + level.local.failures, 0);
+    if (failed > 0) console.error(`\n${failed} requests to the local stage failed: ${failures.join(' | ')}`);
     const reliable = wants('reliability') ? await runReliability() : 0;
     return failed > 0 ? 1 : reliable;
   } finally {

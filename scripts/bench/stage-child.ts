@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     packageFirst: true,
     watch: values.watch === true,
     log: (line) => console.log(line),
+    // BENCH_STAGE_LAMBDA (JSON): function copies and their idle timeout, for the memory and pool sections.
+    lambda: process.env.BENCH_STAGE_LAMBDA ? JSON.parse(process.env.BENCH_STAGE_LAMBDA) : undefined,
   });
   const ready: StageReady = {
     startMs: performance.now() - started,

@@ -34,6 +34,8 @@ const PROGRESS_LINE = /^\s+([\w-]+): (template (?:compiled|reused), .+?) \([\d.]
 export interface StartOptions {
   /** Hot reload on, as `npm start` runs. */
   watch?: boolean;
+  /** Function copies and how long an idle one is kept (the memory and pool sections). */
+  lambda?: { maxEnvironmentsPerFunction?: number; idleTimeoutMs?: number };
 }
 
 /**
@@ -60,7 +62,9 @@ export async function startStage(
   const child = WatchedChild.spawn(process.execPath, args, {
     name: `local stage (${kind} start)`,
     cwd: repoRoot,
-    env: process.env,
+    env: options.lambda
+      ? { ...process.env, BENCH_STAGE_LAMBDA: JSON.stringify(options.lambda) }
+      : process.env,
     isSecret: (line) => line.startsWith(READY_PREFIX),
   });
   const ready = await child.waitFor((line) => {
