@@ -2,7 +2,7 @@ import type { NamedPolicy, Principal, Statement } from '../types';
 import type { AuthorizationDecision, PolicyType, ResourcePolicy, TypedStatementRef } from './decide';
 import { type RequestToAuthorize, statementRef, statementsOf } from './evaluate';
 import type { DecidedRequest } from './explain';
-import { describeStatement } from './messages';
+import { describeStatement, nothingAllows, summarizeStatement, unevaluableNotes } from './messages';
 
 /** One statement of a role's policies (or of a resource policy) and how many requests it decided. */
 export interface StatementUsage {
@@ -188,7 +188,7 @@ export class AccessRecorder {
       return {
         statement: statementAt,
         effect: statement.Effect,
-        summary: summarize(statement),
+        summary: summarizeStatement(statement),
         uses: this.uses.get(usageKey(owner, statementAt)) ?? 0,
         forLambdaService: isForLambdaService(statement),
       };
@@ -203,46 +203,14 @@ function usageKey(owner: string, ref: TypedStatementRef): string {
   return JSON.stringify([owner, ref.policyType, ref.policyName, ref.index]);
 }
 
-const NOBODY_ALLOWS: Record<PolicyType, string> = {
-  identity: 'no identity-based policy allows it',
-  boundary: 'no permissions boundary allows it',
-  resource: 'no resource-based policy allows it',
-};
-
 function denialReason(decision: AuthorizationDecision): string {
-  const unevaluable = decision.unevaluableConditions.map(
-    ({ statement, reason }) => `${describeStatement(statement)}: ${reason}`,
-  );
+  const unevaluable = unevaluableNotes(decision);
   const note = unevaluable.length > 0 ? `; [local stage] could not evaluate ${unevaluable.join('; ')}` : '';
   const across = decision.crossAccount ? ' (the resource belongs to another account)' : '';
   if (decision.effect === 'ExplicitDeny') {
     return `explicit deny in ${decision.matched.map(describeStatement).join(', ')}${note}`;
   }
-  return `${NOBODY_ALLOWS[decision.decidedBy]}${across}${note}`;
-}
-
-function listed(value: string | string[] | undefined): string {
-  if (value === undefined) return '';
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-function summarize(statement: Statement): string {
-  const actions =
-    statement.Action !== undefined
-      ? listed(statement.Action)
-      : `any action but ${listed(statement.NotAction)}`;
-  const resources =
-    statement.Resource !== undefined
-      ? listed(statement.Resource)
-      : `any resource but ${listed(statement.NotResource)}`;
-  const principal =
-    statement.Principal !== undefined
-      ? ` for ${JSON.stringify(statement.Principal)}`
-      : statement.NotPrincipal !== undefined
-        ? ` for all but ${JSON.stringify(statement.NotPrincipal)}`
-        : '';
-  const conditions = statement.Condition ? ` when ${JSON.stringify(statement.Condition)}` : '';
-  return `${actions} on ${resources}${principal}${conditions}`;
+  return `${nothingAllows(decision.decidedBy)}${across}${note}`;
 }
 
 /**

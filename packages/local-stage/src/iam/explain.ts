@@ -7,7 +7,7 @@ import type {
   TypedStatementRef,
 } from './decide';
 import { type RequestToAuthorize, statementRef, statementsOf } from './evaluate';
-import { describeStatement } from './messages';
+import { describeStatement, nothingAllows, summarizeStatement, unevaluableNotes } from './messages';
 import type { CallerChain } from './principals';
 import { parseMethodArn, type RouteTemplate, routeGrantPath, routeGrantVerb } from './route-arns';
 import { type Difference, type RequestPart, statementDifferences } from './statement-distance';
@@ -126,12 +126,6 @@ export interface DecidedRequest {
   resourcePolicy?: ResourcePolicy;
 }
 
-const POLICY_TYPE: Record<PolicyType, string> = {
-  identity: 'identity-based policy',
-  boundary: 'permissions boundary',
-  resource: 'resource-based policy',
-};
-
 /** How many of the closest statements an explanation lists. */
 const CLOSEST = 3;
 
@@ -154,9 +148,7 @@ export function explainDecision(decided: DecidedRequest, sites?: ExplainSites): 
   const target = targetOf(request, sites);
   const site = (ref: TypedStatementRef) => sites?.statementSite(ref, principal, resourcePolicy);
   const matched = decision.matched.map((ref) => viewOf(ref, decided, site(ref), []));
-  const unevaluable = decision.unevaluableConditions.map(
-    ({ statement, reason }) => `${describeStatement(statement)}: ${reason}`,
-  );
+  const unevaluable = unevaluableNotes(decision);
   const base = {
     effect: decision.effect,
     principal: principal.arn,
@@ -287,7 +279,7 @@ function viewOf(
   return {
     statement: ref,
     effect: statement?.Effect ?? 'Allow',
-    summary: statement ? summarize(statement) : '(statement not found)',
+    summary: statement ? summarizeStatement(statement) : '(statement not found)',
     ...(site ? { site } : {}),
     differences,
   };
@@ -480,7 +472,7 @@ function implicitSummary(
 ): string {
   const { decision } = decided;
   const across = decision.crossAccount ? ' (the resource belongs to another account)' : '';
-  const parts = [`no ${POLICY_TYPE[decision.decidedBy]} allows it${across}`];
+  const parts = [`${nothingAllows(decision.decidedBy)}${across}`];
   const [first] = closest;
   if (first) parts.push(`closest: ${describeView(first)}, ${differenceText(first.differences)}`);
   else parts.push(`no statement comes close to ${decided.request.action} on it`);
@@ -527,29 +519,4 @@ function describeView(view: StatementView): string {
 
 function location(site: StatementSite): string {
   return `${site.file}${site.line ? `:${site.line}` : site.where ? ` ${site.where}` : ''}`;
-}
-
-function listed(value: string | string[] | undefined): string {
-  if (value === undefined) return '';
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/** `execute-api:Invoke on arn:…/GET/users/*`, with what else the statement says. */
-export function summarize(statement: Statement): string {
-  const actions =
-    statement.Action !== undefined
-      ? listed(statement.Action)
-      : `any action but ${listed(statement.NotAction)}`;
-  const resources =
-    statement.Resource !== undefined
-      ? listed(statement.Resource)
-      : `any resource but ${listed(statement.NotResource)}`;
-  const principal =
-    statement.Principal !== undefined
-      ? ` for ${JSON.stringify(statement.Principal)}`
-      : statement.NotPrincipal !== undefined
-        ? ` for all but ${JSON.stringify(statement.NotPrincipal)}`
-        : '';
-  const conditions = statement.Condition ? ` when ${JSON.stringify(statement.Condition)}` : '';
-  return `${actions} on ${resources}${principal}${conditions}`;
 }

@@ -1,4 +1,5 @@
 import { LocalStageError } from '../errors';
+import type { Statement } from '../types';
 import type { AuthorizationDecision, PolicyType, TypedUnevaluable } from './decide';
 import type { StatementRef } from './evaluate';
 
@@ -64,6 +65,27 @@ function describeUnevaluable({ statement, reason }: TypedUnevaluable): string {
   return `${describeStatement(statement)} (${reason})`;
 }
 
+/**
+ * How reports and explanations list the conditions the stage could not evaluate: the statement, then why.
+ *
+ * @example
+ * unevaluableNotes(decision); // ['statement 0 of policy orders-lambda: condition key aws:PrincipalOrgID is not known to the local stage']
+ */
+export function unevaluableNotes(decision: AuthorizationDecision): string[] {
+  return decision.unevaluableConditions.map(
+    ({ statement, reason }) => `${describeStatement(statement)}: ${reason}`,
+  );
+}
+
+/**
+ * Why an implicit deny happened, in AWS's words for the policy type that lacked an Allow.
+ *
+ * @example nothingAllows('boundary'); // 'no permissions boundary allows it'
+ */
+export function nothingAllows(policyType: PolicyType): string {
+  return `${POLICY_TYPE_WORDING[policyType].no} allows it`;
+}
+
 const POLICY_KIND: Record<PolicyType, string> = {
   identity: 'policy',
   resource: 'resource policy',
@@ -80,4 +102,36 @@ const POLICY_KIND: Record<PolicyType, string> = {
 export function describeStatement(ref: StatementRef & { policyType?: PolicyType }): string {
   const kind = POLICY_KIND[ref.policyType ?? 'identity'];
   return `statement ${ref.index}${ref.sid ? ` "${ref.sid}"` : ''} of ${kind} ${ref.policyName}`;
+}
+
+/**
+ * What a statement says, in one line: its actions (or `any action but …`), its resources (or `any
+ * resource but …`), its principal and its conditions.
+ *
+ * @example
+ * summarizeStatement({ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:us-east-1:000000000000:k3q8/local/GET/users/*' });
+ * // 'execute-api:Invoke on arn:aws:execute-api:us-east-1:000000000000:k3q8/local/GET/users/*'
+ */
+export function summarizeStatement(statement: Statement): string {
+  const actions =
+    statement.Action !== undefined
+      ? listed(statement.Action)
+      : `any action but ${listed(statement.NotAction)}`;
+  const resources =
+    statement.Resource !== undefined
+      ? listed(statement.Resource)
+      : `any resource but ${listed(statement.NotResource)}`;
+  const principal =
+    statement.Principal !== undefined
+      ? ` for ${JSON.stringify(statement.Principal)}`
+      : statement.NotPrincipal !== undefined
+        ? ` for all but ${JSON.stringify(statement.NotPrincipal)}`
+        : '';
+  const conditions = statement.Condition ? ` when ${JSON.stringify(statement.Condition)}` : '';
+  return `${actions} on ${resources}${principal}${conditions}`;
+}
+
+function listed(value: string | string[] | undefined): string {
+  if (value === undefined) return '';
+  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -3,7 +3,8 @@ import type { Statement } from '../types';
 import { isForLambdaService } from './access-report';
 import type { PrincipalUnderEvaluation, TypedStatementRef } from './decide';
 import { statementRef, statementsOf } from './evaluate';
-import { type Fix, type StatementSite, summarize } from './explain';
+import type { Fix, StatementSite } from './explain';
+import { summarizeStatement } from './messages';
 import {
   parseMethodArn,
   type RouteTemplate,
@@ -195,7 +196,7 @@ function statementsOfRole(
         key,
         statement: ref,
         effect: statement.Effect,
-        summary: summarize(statement),
+        summary: summarizeStatement(statement),
         ...(site ? { site } : {}),
         uses: used.reduce((sum, use) => sum + use.count, 0),
         used,
