@@ -232,7 +232,13 @@ function typedUnevaluable([policyType, decision]: Verdict): TypedUnevaluable[] {
   }));
 }
 
-function callerChain(principal: PrincipalUnderEvaluation): CallerChain {
+/**
+ * The caller as a resource policy's `Principal` can name it: its session ARN, account, role ARN and
+ * unique id (`AROA…`, without the session name).
+ *
+ * @example callerChain(principal).uniqueId; // 'AROAEXAMPLEORDERS000'
+ */
+export function callerChain(principal: PrincipalUnderEvaluation): CallerChain {
   const uniqueId = principal.userId?.split(':')[0];
   return {
     arn: principal.arn,

@@ -1,14 +1,14 @@
 import type { Statement } from '../types';
-import type {
-  AuthorizationDecision,
-  PolicyType,
-  PrincipalUnderEvaluation,
-  ResourcePolicy,
-  TypedStatementRef,
+import {
+  type AuthorizationDecision,
+  callerChain,
+  type PolicyType,
+  type PrincipalUnderEvaluation,
+  type ResourcePolicy,
+  type TypedStatementRef,
 } from './decide';
 import { type RequestToAuthorize, statementRef, statementsOf } from './evaluate';
 import { describeStatement, nothingAllows, summarizeStatement, unevaluableNotes } from './messages';
-import type { CallerChain } from './principals';
 import { parseMethodArn, type RouteTemplate, routeGrantPath, routeGrantVerb } from './route-arns';
 import { type Difference, type RequestPart, statementDifferences } from './statement-distance';
 import {
@@ -305,7 +305,7 @@ function closestStatements(
           ? [principal.permissionsBoundary]
           : []
         : principal.policies;
-  const caller = type === 'resource' ? callerOf(principal) : undefined;
+  const caller = type === 'resource' ? callerChain(principal) : undefined;
   const candidates: Array<{ ref: TypedStatementRef; differences: Difference[] }> = [];
   for (const policy of policies) {
     statementsOf(policy).forEach((statement, index) => {
@@ -356,16 +356,6 @@ const RESOURCE_PARTS: RequestPart[] = [
 function weight(differences: Difference[]): number {
   const far: RequestPart[] = ['service', 'action', 'resource'];
   return differences.reduce((sum, difference) => sum + (far.includes(difference.part) ? 3 : 1), 0);
-}
-
-function callerOf(principal: PrincipalUnderEvaluation): CallerChain {
-  const uniqueId = principal.userId?.split(':')[0];
-  return {
-    arn: principal.arn,
-    accountId: principal.accountId,
-    ...(principal.roleArn ? { roleArn: principal.roleArn } : {}),
-    ...(uniqueId ? { uniqueId } : {}),
-  };
 }
 
 function denyFix(matched: StatementView[], unevaluable: boolean): Fix {
