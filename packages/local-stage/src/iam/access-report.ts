@@ -1,4 +1,5 @@
 import type { NamedPolicy, Principal, Statement } from '../types';
+import { lambdaServiceActions } from './aws-managed-policies';
 import type { AuthorizationDecision, PolicyType, ResourcePolicy, TypedStatementRef } from './decide';
 import { type RequestToAuthorize, statementRef, statementsOf } from './evaluate';
 import type { DecidedRequest } from './explain';
@@ -247,24 +248,9 @@ function formatUsage(usage: StatementUsage): string {
 /**
  * Actions the Lambda service and runtime perform with a function's role, which no request through the
  * front door uses: CloudWatch Logs (the function's logs), X-Ray (traces) and the network interfaces of a
- * function in a VPC; "never used" would wrongly suggest removing them. The lists are those of the AWS
- * managed policies AWSLambdaBasicExecutionRole, AWSXRayDaemonWriteAccess and AWSLambdaVPCAccessExecutionRole.
+ * function in a VPC; "never used" would wrongly suggest removing them.
  */
-const LAMBDA_SERVICE_ACTIONS = new Set(
-  [
-    'xray:PutTraceSegments',
-    'xray:PutTelemetryRecords',
-    'xray:GetSamplingRules',
-    'xray:GetSamplingTargets',
-    'xray:GetSamplingStatisticSummaries',
-    'ec2:CreateNetworkInterface',
-    'ec2:DescribeNetworkInterfaces',
-    'ec2:DescribeSubnets',
-    'ec2:DeleteNetworkInterface',
-    'ec2:AssignPrivateIpAddresses',
-    'ec2:UnassignPrivateIpAddresses',
-  ].map((action) => action.toLowerCase()),
-);
+const LAMBDA_SERVICE_ACTIONS = lambdaServiceActions();
 
 export function isForLambdaService(statement: Statement): boolean {
   const actions = statement.Action === undefined ? [] : [statement.Action].flat();

@@ -85,3 +85,23 @@ export function awsManagedPolicy(arn: string): NamedPolicy | undefined {
 export function isAwsManagedPolicyArn(arn: string): boolean {
   return /^arn:[^:]+:iam::aws:policy\//.test(arn);
 }
+
+/**
+ * The actions the Lambda service and runtime perform with a function's role, as the AWS managed
+ * policies for it grant them: the function's logs (AWSLambdaBasicExecutionRole), the network
+ * interfaces of a function in a VPC (AWSLambdaVPCAccessExecutionRole) and traces
+ * (AWSXRayDaemonWriteAccess). Lower-cased: IAM action names are case-insensitive.
+ *
+ * @example lambdaServiceActions().has('xray:puttracesegments'); // true
+ */
+export function lambdaServiceActions(): ReadonlySet<string> {
+  const documents = [
+    DOCUMENTS['service-role/AWSLambdaBasicExecutionRole'],
+    DOCUMENTS['service-role/AWSLambdaVPCAccessExecutionRole'],
+    DOCUMENTS.AWSXRayDaemonWriteAccess,
+  ];
+  const statements = documents.flatMap((document) => (document ? [document.Statement].flat() : []));
+  return new Set(
+    statements.flatMap((statement) => [statement.Action ?? []].flat().map((a) => a.toLowerCase())),
+  );
+}

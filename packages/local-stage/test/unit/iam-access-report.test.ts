@@ -1,4 +1,10 @@
-import { AccessRecorder, decide, formatAccessReport, type RequestToAuthorize } from '../../src/iam';
+import {
+  AccessRecorder,
+  awsManagedPolicy,
+  decide,
+  formatAccessReport,
+  type RequestToAuthorize,
+} from '../../src/iam';
 import type { Principal } from '../../src/types';
 
 const ORDERS_ROLE = 'orders-local-us-east-1-lambdaRole';
@@ -199,6 +205,33 @@ describe('Lambda service statements in the access report', () => {
     expect(text).not.toMatch(/NEVER USED.*logs:/);
     expect(text).toContain(`Role ${ORDERS_ROLE}`);
     expect(text).toContain(`Principal ${developer.arn}`);
+  });
+
+  it("marks the X-Ray and VPC managed policies' statements as used by Lambda, and not a statement that also grants a call", () => {
+    const managed = ['AWSXRayDaemonWriteAccess', 'service-role/AWSLambdaVPCAccessExecutionRole'].map(
+      (name) => {
+        const policy = awsManagedPolicy(`arn:aws:iam::aws:policy/${name}`);
+        if (!policy) throw new Error(`${name} is not known`);
+        return policy;
+      },
+    );
+    const mixed = {
+      name: 'orders-local-lambda',
+      document: {
+        Statement: [
+          { Effect: 'Allow' as const, Action: ['xray:PutTraceSegments', 'ssm:GetParameter'], Resource: '*' },
+        ],
+      },
+    };
+    const principal = { ...ordersSession('a'), policies: [...managed, mixed] };
+    const role = new AccessRecorder().report([principal]).roles[0];
+    expect(
+      role?.statements.map(({ statement, forLambdaService }) => [statement.policyName, forLambdaService]),
+    ).toEqual([
+      ['AWSXRayDaemonWriteAccess', true],
+      ['AWSLambdaVPCAccessExecutionRole', true],
+      ['orders-local-lambda', false],
+    ]);
   });
 });
 
