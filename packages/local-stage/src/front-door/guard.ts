@@ -5,6 +5,7 @@ import {
   ANONYMOUS,
   accessDeniedMessage,
   decide,
+  type RequestContext,
   type RequestToAuthorize,
   type ResourcePolicy,
   requestContext,
@@ -66,34 +67,9 @@ export function authorize(
   style: 'execute-api' | 'json',
   target: AuthorizationTarget = {},
 ): void {
-  const base = requestContext({
-    principal,
-    service: needed[0]?.action.split(':')[0] ?? '',
-    region: deps.region,
-    sourceIp: request.sourceIp,
-    now: deps.now(),
-    userAgent: firstHeader(request, 'user-agent'),
-    referer: firstHeader(request, 'referer'),
-    privateApi: target.privateApi ?? false,
-  });
-  for (const item of needed) {
-    const withContext: RequestToAuthorize = {
-      ...item,
-      context: { ...base.values, ...item.context },
-      absentKeys: [...base.absentKeys, ...(item.absentKeys ?? [])],
-    };
-    const decision = decide({ principal, request: withContext, resourcePolicy: target.resourcePolicy });
-    deps.recorder.record(principal, item, decision, {
-      request: withContext,
-      resourcePolicy: target.resourcePolicy,
-    });
-    if (decision.effect !== 'Allow') {
-      throw new AccessDeniedError(
-        accessDeniedMessage(principal.arn, item.action, item.resource, decision, style),
-        { principal: principal.arn, action: item.action, resource: item.resource },
-      );
-    }
-  }
+  const service = needed[0]?.action.split(':')[0] ?? '';
+  const base = contextOf(request, service, deps, target, principal);
+  for (const item of needed) decideOrRefuse(principal, item, base, deps, style, target);
 }
 
 /**
@@ -109,8 +85,22 @@ export function authorizeAnonymous(
   target: AuthorizationTarget,
 ): void {
   if (!target.resourcePolicy) return;
-  const base = requestContext({
-    service: 'execute-api',
+  const base = contextOf(request, 'execute-api', deps, target);
+  const item = { action: 'execute-api:Invoke', resource };
+  decideOrRefuse({ ...ANONYMOUS, policies: [] }, item, base, deps, 'execute-api', target);
+}
+
+/** The request context AWS builds for the call; without a principal, that of an unsigned caller. */
+function contextOf(
+  request: ReceivedRequest,
+  service: string,
+  deps: GuardDeps,
+  target: AuthorizationTarget,
+  principal?: Principal,
+): RequestContext {
+  return requestContext({
+    ...(principal ? { principal } : {}),
+    service,
     region: deps.region,
     sourceIp: request.sourceIp,
     now: deps.now(),
@@ -118,25 +108,31 @@ export function authorizeAnonymous(
     referer: firstHeader(request, 'referer'),
     privateApi: target.privateApi ?? false,
   });
-  const item = { action: 'execute-api:Invoke', resource };
-  const withContext = { ...item, context: base.values, absentKeys: base.absentKeys };
-  const decision = decide({
-    principal: ANONYMOUS,
-    request: withContext,
-    resourcePolicy: target.resourcePolicy,
-  });
-  deps.recorder.record({ ...ANONYMOUS, policies: [] }, item, decision, {
+}
+
+/** One action, decided in the call's context (and any keys of its own), recorded, refused unless allowed. */
+function decideOrRefuse(
+  principal: Principal,
+  item: RequestToAuthorize,
+  base: RequestContext,
+  deps: GuardDeps,
+  style: 'execute-api' | 'json',
+  target: AuthorizationTarget,
+): void {
+  const withContext: RequestToAuthorize = {
+    ...item,
+    context: { ...base.values, ...item.context },
+    absentKeys: [...base.absentKeys, ...(item.absentKeys ?? [])],
+  };
+  const decision = decide({ principal, request: withContext, resourcePolicy: target.resourcePolicy });
+  deps.recorder.record(principal, item, decision, {
     request: withContext,
     resourcePolicy: target.resourcePolicy,
   });
   if (decision.effect !== 'Allow') {
     throw new AccessDeniedError(
-      accessDeniedMessage(ANONYMOUS.arn, item.action, resource, decision, 'execute-api'),
-      {
-        principal: ANONYMOUS.arn,
-        action: item.action,
-        resource,
-      },
+      accessDeniedMessage(principal.arn, item.action, item.resource, decision, style),
+      { principal: principal.arn, action: item.action, resource: item.resource },
     );
   }
 }
