@@ -8,6 +8,7 @@ import {
   findRunningStage,
   LocalStage,
   requestLine,
+  type StageDescription,
   showsRequest,
 } from '@internal-apis/local-stage';
 import { findServices } from '@internal-apis/local-stage/packaging';
@@ -88,24 +89,12 @@ async function startLocalStage(dir: string): Promise<StageTarget> {
     },
   });
   globalThis.__LOCAL_STAGE__ = stage;
-  const { description } = stage;
-  const services: Record<string, { url: string; roles: string[] }> = {};
-  const roles: Record<string, ReturnType<LocalStage['credentialsForRole']>> = {};
-  for (const [name, service] of Object.entries(description.services)) {
-    services[name] = { url: service.url, roles: service.roles };
-    for (const role of service.roles) roles[role] = stage.credentialsForRole(role);
-  }
-  return {
-    kind: 'local',
-    stage: description.stage,
-    region: description.region,
-    accountId: description.accountId,
-    endpoint: description.endpoint,
-    services,
-    developer: stage.developerCredentials,
-    roles,
+  return localTarget(
+    stage.description,
+    stage.developerCredentials,
+    (role) => stage.credentialsForRole(role),
     logFile,
-  };
+  );
 }
 
 /**
@@ -125,25 +114,41 @@ async function joinRunningStage(stateDir: string): Promise<StageTarget> {
     endpoint: description.endpoint,
     credentials: developer,
   });
+  const assumeRole = async (role: string): Promise<Credentials> => {
+    const { Credentials: issued } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${description.accountId}:role/${role}`,
+        RoleSessionName: 'integration-suite',
+      }),
+    );
+    if (!issued?.AccessKeyId || !issued.SecretAccessKey)
+      throw new Error(`AssumeRole ${role} returned no credentials`);
+    return {
+      accessKeyId: issued.AccessKeyId,
+      secretAccessKey: issued.SecretAccessKey,
+      sessionToken: issued.SessionToken,
+    };
+  };
+  return localTarget(
+    description,
+    developer,
+    assumeRole,
+    `the terminal running the stage (process ${description.pid})`,
+  );
+}
+
+/** A local stage as test files reach it: each service's URL and roles, and every role's credentials. */
+async function localTarget(
+  description: StageDescription,
+  developer: Credentials,
+  credentialsFor: (role: string) => Credentials | Promise<Credentials>,
+  logFile: string,
+): Promise<StageTarget> {
   const services: Record<string, { url: string; roles: string[] }> = {};
   const roles: Record<string, Credentials> = {};
   for (const [name, service] of Object.entries(description.services)) {
     services[name] = { url: service.url, roles: service.roles };
-    for (const role of service.roles) {
-      const { Credentials: issued } = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: `arn:aws:iam::${description.accountId}:role/${role}`,
-          RoleSessionName: 'integration-suite',
-        }),
-      );
-      if (!issued?.AccessKeyId || !issued.SecretAccessKey)
-        throw new Error(`AssumeRole ${role} returned no credentials`);
-      roles[role] = {
-        accessKeyId: issued.AccessKeyId,
-        secretAccessKey: issued.SecretAccessKey,
-        sessionToken: issued.SessionToken,
-      };
-    }
+    for (const role of service.roles) roles[role] = await credentialsFor(role);
   }
   return {
     kind: 'local',
@@ -154,7 +159,7 @@ async function joinRunningStage(stateDir: string): Promise<StageTarget> {
     services,
     developer,
     roles,
-    logFile: `the terminal running the stage (process ${description.pid})`,
+    logFile,
   };
 }
 
