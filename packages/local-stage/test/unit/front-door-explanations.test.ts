@@ -1,14 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signRequest } from '@internal-apis/signed-client';
-import type { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
 import { FrontDoor } from '../../src/front-door/server';
 import { AccessRecorder, formatAccessReport } from '../../src/iam';
 import { RunFile, readRun } from '../../src/iam/run-file';
 import { StageExplainer } from '../../src/iam/stage-explainer';
 import { KeyRing } from '../../src/identity/key-ring';
-import { ParameterStore } from '../../src/ssm';
+import { doorDeps } from '../fixtures/front-door/door-deps';
+import { fetchAs } from '../fixtures/http/signed-fetch';
 import { type SyntheticStage, syntheticStage, WRONG_STAGE } from '../fixtures/iam/synthetic-stage';
 
 // A refusal explained where the stage's user looks (its log, the access report, the run file) while
@@ -48,22 +47,14 @@ describe('the front door explains each refusal, and answers as AWS does', () => 
     const api = iam.api('users');
     if (!api) throw new Error('no users API');
     door = await FrontDoor.listen(
-      {
-        region: 'us-east-1',
-        accountId: '000000000000',
+      doorDeps({
         keys,
         recorder,
-        now: () => new Date(),
         onSignatureRefused: (request, service, error) => explainer.signatureRefused(request, service, error),
         apis: new Map([
           [api.apiId, { ...api.deployed, invocableFunctions: new Set(['users-local-getUser']) }],
         ]),
-        lambda: {
-          invoke: async () => ({ ok: true, payload: { statusCode: 200, body: '{}' }, durationMs: 1 }),
-        },
-        ssm: new ParameterStore(),
-        dynamodb: {} as DynaliteBackend,
-      },
+      }),
       { port: 0 },
     );
   });
@@ -73,12 +64,7 @@ describe('the front door explains each refusal, and answers as AWS does', () => 
     const orders = stage.iam.role('orders').role;
     const session = keys.roleSession(orders, 'orders-local-createOrder');
     const url = `${door.url}/${stage.usersApiId}/local/users/42`;
-    const response = await fetch(url, {
-      headers: signRequest({ method: 'GET', url, headers: {} }, session, {
-        service: 'execute-api',
-        region: 'us-east-1',
-      }),
-    });
+    const response = await fetchAs(session, 'GET', url);
 
     const resource = `arn:aws:execute-api:us-east-1:000000000000:${stage.usersApiId}/local/GET/users/42`;
     expect(await response.json()).toEqual({
@@ -95,13 +81,9 @@ describe('the front door explains each refusal, and answers as AWS does', () => 
 
   it('logs the likely cause of a refused signature and records it in the run', async () => {
     const url = `${door.url}/${stage.usersApiId}/local/users/42`;
-    const headers = signRequest({ method: 'GET', url, headers: {} }, keys.developer, {
-      service: 'execute-api',
-      region: 'eu-west-1',
-    });
     logged.length = 0;
 
-    const response = await fetch(url, { headers });
+    const response = await fetchAs(keys.developer, 'GET', url, { region: 'eu-west-1' });
 
     expect(response.status).toBe(403);
     expect(logged[0]).toMatch(

@@ -1,31 +1,23 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { type AwsCredentials, signRequest } from '@internal-apis/signed-client';
-import { type RestApiDefinition, RestApiRouter } from '../../src/apigateway';
+import type { AwsCredentials } from '@internal-apis/signed-client';
 import type { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
 import { FrontDoor } from '../../src/front-door/server';
 import { AccessRecorder, formatAccessReport, restApiPolicy } from '../../src/iam';
-import { KeyRing, type Role } from '../../src/identity/key-ring';
+import { KeyRing } from '../../src/identity/key-ring';
 import { ParameterStore } from '../../src/ssm';
 import type { PolicyDocument } from '../../src/types';
-import { lambdaMethod } from '../fixtures/apigateway/users-api';
+import { restApi } from '../fixtures/apigateway/users-api';
+import { ACCOUNT, doorDeps, REGION, role as roleWith } from '../fixtures/front-door/door-deps';
+import { fetchAs } from '../fixtures/http/signed-fetch';
 
 // The front door deciding with the one IAM engine: a REST API's resource policy, the condition keys
 // AWS sets, and resources named by ARN of another account or region.
 
-const REGION = 'us-east-1';
-const ACCOUNT = '000000000000';
 const OTHER = '111111111111';
 const API_ID = 'policyapi1';
 
-function role(name: string, statements: PolicyDocument['Statement'] = []): Role {
-  return {
-    roleName: name,
-    arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
-    roleId: 'AROAEXAMPLEEXAMPLE34',
-    policies: [{ name: `${name}-policy`, document: { Version: '2012-10-17', Statement: statements } }],
-  };
-}
+const role = (name: string) => roleWith(name, [], 'AROAEXAMPLEEXAMPLE34');
 
 /** Deny DELETE to everyone, deny plain HTTP (as many templates do), and grant GET to a role with no policies. */
 const resourcePolicy = restApiPolicy(
@@ -59,23 +51,16 @@ const resourcePolicy = restApiPolicy(
   { region: REGION, accountId: ACCOUNT, apiId: API_ID },
 );
 
-const api: RestApiDefinition = {
+const api = restApi({
   apiId: API_ID,
   name: 'users-local',
-  stageName: 'local',
-  resources: [
-    { id: 'root' },
-    { id: 'users', parentId: 'root', pathPart: 'users' },
-    { id: 'user', parentId: 'users', pathPart: '{id}' },
-    { id: 'health', parentId: 'root', pathPart: 'health' },
-  ],
-  methods: [
-    lambdaMethod('user', 'GET', 'users-local-getUser'),
-    lambdaMethod('user', 'DELETE', 'users-local-deleteUser'),
-    lambdaMethod('health', 'GET', 'users-local-health', 'NONE'),
+  routes: [
+    ['GET', '/users/{id}', 'users-local-getUser'],
+    ['DELETE', '/users/{id}', 'users-local-deleteUser'],
+    ['GET', '/health', 'users-local-health', 'NONE'],
   ],
   ...(resourcePolicy ? { resourcePolicy } : {}),
-};
+});
 
 describe('the front door decides with identity policies and the API resource policy together', () => {
   const keys = new KeyRing(ACCOUNT);
@@ -91,26 +76,10 @@ describe('the front door decides with identity policies and the API resource pol
   beforeAll(async () => {
     ssm.put('/local/users/url', 'http://users.example', { type: 'String' });
     door = await FrontDoor.listen(
-      {
-        region: REGION,
-        accountId: ACCOUNT,
+      doorDeps({
         keys,
         recorder,
-        now: () => new Date(),
-        apis: new Map([
-          [
-            API_ID,
-            {
-              definition: api,
-              router: new RestApiRouter(api),
-              invocableFunctions: new Set([
-                'users-local-getUser',
-                'users-local-deleteUser',
-                'users-local-health',
-              ]),
-            },
-          ],
-        ]),
+        apis: [api],
         lambda: {
           invoke: async (functionName: string) => {
             invoked.push(functionName);
@@ -124,7 +93,7 @@ describe('the front door decides with identity policies and the API resource pol
             return { statusCode: 200, headers: {}, body: Buffer.from('{}') };
           },
         } as unknown as DynaliteBackend,
-      },
+      }),
       { port: 0 },
     );
     base = `${door.url}/${API_ID}/local`;
@@ -136,11 +105,7 @@ describe('the front door decides with identity policies and the API resource pol
   });
 
   async function call(method: string, url: string, credentials: AwsCredentials) {
-    const signed = signRequest({ method, url, headers: {} }, credentials, {
-      service: 'execute-api',
-      region: REGION,
-    });
-    const response = await fetch(url, { method, headers: signed });
+    const response = await fetchAs(credentials, method, url);
     return {
       status: response.status,
       errorType: response.headers.get('x-amzn-errortype'),

@@ -1,18 +1,14 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { signRequest } from '@internal-apis/signed-client';
 import * as fc from 'fast-check';
-import type { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
 import { FrontDoor } from '../../src/front-door/server';
-import { AccessRecorder } from '../../src/iam';
 import { KeyRing, type Role } from '../../src/identity/key-ring';
-import { ParameterStore } from '../../src/ssm';
 import type { Credentials, Statement } from '../../src/types';
+import { ACCOUNT, doorDeps, REGION } from '../fixtures/front-door/door-deps';
+import { fetchAs } from '../fixtures/http/signed-fetch';
 
 // STS on the AWS Query protocol, as the AWS SDK (and so the AWS CLI) speaks it:
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
 
-const REGION = 'us-east-1';
-const ACCOUNT = '000000000000';
 const NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 /** A trust policy statement: a statement with the principals it applies to. */
@@ -67,19 +63,12 @@ describe('STS at the front door', () => {
       [orders, lockedDown, trustsOrders, trustsAccount, longSessions].map((r) => [r.arn, r]),
     );
     door = await FrontDoor.listen(
-      {
-        region: REGION,
-        accountId: ACCOUNT,
+      doorDeps({
         keys,
         roles,
-        recorder: new AccessRecorder(),
         now: () => now,
-        apis: new Map(),
         lambda: { invoke: async () => ({ ok: true, payload: null, durationMs: 0 }) },
-        ssm: new ParameterStore(),
-        dynamodb: {} as DynaliteBackend,
-        log: () => undefined,
-      },
+      }),
       { port: 0 },
     );
   });
@@ -103,10 +92,7 @@ describe('STS at the front door', () => {
   async function post(body: string, credentials: Credentials | null = developer) {
     const url = `${door.url}/`;
     const headers = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
-    const signed = credentials
-      ? signRequest({ method: 'POST', url, headers, body }, credentials, { service: 'sts', region: REGION })
-      : headers;
-    const response = await fetch(url, { method: 'POST', headers: signed, body });
+    const response = await fetchAs(credentials ?? undefined, 'POST', url, { headers, body, service: 'sts' });
     return {
       status: response.status,
       contentType: response.headers.get('content-type'),

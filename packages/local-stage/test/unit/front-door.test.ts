@@ -1,59 +1,38 @@
 import { request } from 'node:http';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { type AwsCredentials, signRequest } from '@internal-apis/signed-client';
-import { type RestApiDefinition, RestApiRouter } from '../../src/apigateway';
-import type { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
+import type { AwsCredentials } from '@internal-apis/signed-client';
 import { MAX_PAYLOAD_BYTES } from '../../src/front-door/received';
 import { FrontDoor } from '../../src/front-door/server';
 import { AccessRecorder } from '../../src/iam';
-import { KeyRing, type Role } from '../../src/identity/key-ring';
+import { KeyRing } from '../../src/identity/key-ring';
 import type { InvokeResult } from '../../src/lambda';
 import { ParameterStore } from '../../src/ssm';
-import type { PolicyDocument } from '../../src/types';
-import { lambdaMethod } from '../fixtures/apigateway/users-api';
-
-const REGION = 'us-east-1';
-const ACCOUNT = '000000000000';
+import { restApi } from '../fixtures/apigateway/users-api';
+import { ACCOUNT, doorDeps, REGION, role, servedApi } from '../fixtures/front-door/door-deps';
+import { fetchAs } from '../fixtures/http/signed-fetch';
 
 /** What serverless writes for `cors: true`: an OPTIONS method with a MOCK integration. */
 const preflight = {
-  resourceId: 'users',
+  resourceId: '/users',
   httpMethod: 'OPTIONS',
   authorizationType: 'NONE',
   integration: { type: 'MOCK', uri: '' },
 };
 
 /** A users API with GET and DELETE on /users/{id}, an unprotected /health, a CORS preflight and a PNG avatar. */
-const api: RestApiDefinition = {
+const api = restApi({
   apiId: 'abcdefghij',
   name: 'users-local',
-  stageName: 'local',
-  resources: [
-    { id: 'root' },
-    { id: 'users', parentId: 'root', pathPart: 'users' },
-    { id: 'user', parentId: 'users', pathPart: '{id}' },
-    { id: 'health', parentId: 'root', pathPart: 'health' },
-    { id: 'avatar', parentId: 'root', pathPart: 'avatar' },
+  routes: [
+    ['GET', '/users/{id}', 'users-local-getUser'],
+    ['DELETE', '/users/{id}', 'users-local-deleteUser'],
+    ['GET', '/health', 'users-local-health', 'NONE'],
+    ['POST', '/users', 'users-local-noPermission'],
+    ['GET', '/avatar', 'users-local-avatar', 'NONE'],
   ],
-  methods: [
-    lambdaMethod('user', 'GET', 'users-local-getUser'),
-    lambdaMethod('user', 'DELETE', 'users-local-deleteUser'),
-    lambdaMethod('health', 'GET', 'users-local-health', 'NONE'),
-    lambdaMethod('users', 'POST', 'users-local-noPermission'),
-    preflight,
-    lambdaMethod('avatar', 'GET', 'users-local-avatar', 'NONE'),
-  ],
+  methods: [preflight],
   binaryMediaTypes: ['image/png'],
-};
-
-function role(name: string, statement: PolicyDocument['Statement']): Role {
-  return {
-    roleName: name,
-    arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
-    roleId: 'AROAEXAMPLEEXAMPLE12',
-    policies: [{ name: `${name}-policy`, document: { Version: '2012-10-17', Statement: statement } }],
-  };
-}
+});
 
 const readerRole = role('reader-role', [
   {
@@ -86,29 +65,22 @@ describe('the front door', () => {
     ssm.put('/local/users/url', 'http://users.example', { type: 'String' });
     ssm.put('/local/orders/url', 'http://orders.example', { type: 'String' });
     door = await FrontDoor.listen(
-      {
-        region: REGION,
-        accountId: ACCOUNT,
+      doorDeps({
         keys,
         recorder,
-        now: () => new Date(),
+        // users-local-noPermission has no AWS::Lambda::Permission for API Gateway.
         apis: new Map([
-          [
-            api.apiId,
-            {
-              definition: api,
-              router: new RestApiRouter(api),
-              invocableFunctions: new Set([
-                'users-local-getUser',
-                'users-local-deleteUser',
-                'users-local-health',
-                'users-local-avatar',
-              ]),
-              mockResponses: new Map([
-                [preflight, { statusCode: 200, headers: { 'Access-Control-Allow-Origin': '*' } }],
-              ]),
-            },
-          ],
+          servedApi(api, {
+            invocable: [
+              'users-local-getUser',
+              'users-local-deleteUser',
+              'users-local-health',
+              'users-local-avatar',
+            ],
+            mockResponses: new Map([
+              [preflight, { statusCode: 200, headers: { 'Access-Control-Allow-Origin': '*' } }],
+            ]),
+          }),
         ]),
         lambda: {
           invoke: async (functionName: string, event: unknown) => {
@@ -118,8 +90,7 @@ describe('the front door', () => {
           },
         },
         ssm,
-        dynamodb: {} as DynaliteBackend,
-      },
+      }),
       { port: 0 },
     );
     base = `${door.url}/${api.apiId}/local`;
@@ -133,13 +104,7 @@ describe('the front door', () => {
 
   async function call(methodName: string, url: string, credentials?: AwsCredentials, body?: string) {
     const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
-    const signed = credentials
-      ? signRequest({ method: methodName, url, headers, body }, credentials, {
-          service: 'execute-api',
-          region: REGION,
-        })
-      : headers;
-    const response = await fetch(url, { method: methodName, headers: signed, body });
+    const response = await fetchAs(credentials, methodName, url, { headers, body });
     return {
       status: response.status,
       errorType: response.headers.get('x-amzn-errortype'),

@@ -1,34 +1,24 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type RestApiDefinition, RestApiRouter } from '../../src/apigateway';
-import type { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
 import type { RequestEvent } from '../../src/front-door/request-events';
 import { FrontDoor } from '../../src/front-door/server';
-import { AccessRecorder } from '../../src/iam';
-import { KeyRing } from '../../src/identity/key-ring';
 import { type FunctionDefinition, LambdaRuntime } from '../../src/lambda';
-import { ParameterStore } from '../../src/ssm';
-import { lambdaMethod } from '../fixtures/apigateway/users-api';
+import { restApi } from '../fixtures/apigateway/users-api';
+import { doorDeps } from '../fixtures/front-door/door-deps';
 import { makeZip } from '../fixtures/lambda/make-zip';
 
 // Lambda's limits as a caller of the API sees them: the function's own failure is API Gateway's
 // 502, and the function, the API and the stage go on serving the next request.
 
-const api: RestApiDefinition = {
+const api = restApi({
   apiId: 'limits0001',
   name: 'limits-local',
-  stageName: 'local',
-  resources: [
-    { id: 'root' },
-    { id: 'hog', parentId: 'root', pathPart: 'hog' },
-    { id: 'sized', parentId: 'root', pathPart: 'sized' },
+  routes: [
+    ['GET', '/hog', 'limits-local-hog', 'NONE'],
+    ['GET', '/sized', 'limits-local-sized', 'NONE'],
   ],
-  methods: [
-    lambdaMethod('hog', 'GET', 'limits-local-hog', 'NONE'),
-    lambdaMethod('sized', 'GET', 'limits-local-sized', 'NONE'),
-  ],
-};
+});
 
 describe("Lambda's limits behind an API", () => {
   const events: RequestEvent[] = [];
@@ -59,27 +49,7 @@ describe("Lambda's limits behind an API", () => {
     await runtime.deploy(fn('hog', 'apiHog'));
     await runtime.deploy(fn('sized', 'apiSized'));
     door = await FrontDoor.listen(
-      {
-        region: 'us-east-1',
-        accountId: '000000000000',
-        keys: new KeyRing('000000000000'),
-        recorder: new AccessRecorder(),
-        now: () => new Date(),
-        apis: new Map([
-          [
-            api.apiId,
-            {
-              definition: api,
-              router: new RestApiRouter(api),
-              invocableFunctions: new Set(['limits-local-hog', 'limits-local-sized']),
-            },
-          ],
-        ]),
-        lambda: runtime,
-        ssm: new ParameterStore(),
-        dynamodb: {} as DynaliteBackend,
-        onRequest: (event) => events.push(event),
-      },
+      doorDeps({ apis: [api], lambda: runtime, onRequest: (event) => events.push(event) }),
       { port: 0 },
     );
     base = `${door.url}/${api.apiId}/local`;
