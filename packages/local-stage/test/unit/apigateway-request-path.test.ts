@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { gatewayPath } from '../../src/apigateway';
 import { AwsError } from '../../src/errors';
+import { routedSegments, signedSegments } from '../fixtures/apigateway/path-segments';
 
 function refusal(path: string): string | undefined {
   try {
@@ -113,20 +114,3 @@ describe('gatewayPath', () => {
     );
   });
 });
-
-/** The segments a signer signs: dot segments resolved, empty ones dropped (RFC 3986 §5.2.4). */
-function signedSegments(path: string): string[] {
-  const kept: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') kept.pop();
-    else kept.push(segment);
-  }
-  return kept;
-}
-
-/** The segments the router matches: the path split on `/`, less the leading and a trailing slash. */
-function routedSegments(path: string): string[] {
-  const trimmed = path.replace(/^\//, '').replace(/\/$/, '');
-  return trimmed === '' ? [] : trimmed.split('/');
-}

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { routedSegments, signedSegments } from '../fixtures/apigateway/path-segments';
 import {
   ACCOUNT,
   apiBase,
@@ -237,20 +238,3 @@ describe("API Gateway's quotas", () => {
     expect(fits?.status).toBe(200);
   });
 });
-
-/** The segments a signer signs: dot segments resolved, empty ones dropped (RFC 3986 §5.2.4). */
-function signedSegments(path: string): string[] {
-  const kept: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') kept.pop();
-    else kept.push(segment);
-  }
-  return kept;
-}
-
-/** The segments the router matches: the path less its leading and trailing slash, split on `/`. */
-function routedSegments(path: string): string[] {
-  const trimmed = path.replace(/^\//, '').replace(/\/$/, '');
-  return trimmed === '' ? [] : trimmed.split('/');
-}
