@@ -1,13 +1,4 @@
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -22,10 +13,9 @@ import {
 } from '../../src/cloudformation';
 import { LocalStageError, TemplateError } from '../../src/errors';
 import { stackOf } from '../fixtures/cloudformation/helpers';
+import { copySampleService } from '../fixtures/cloudformation/provisioning-stage';
 
-// What `npx serverless package --stage local` (osls 4.3.1, serverless-esbuild, serverless-pseudo-parameters)
-// wrote for test/fixtures/cloudformation/sample-service/serverless.yml; the state file is trimmed.
-const PACKAGED = join(__dirname, '../fixtures/cloudformation/sample-service/packaged');
+// The packaged sample service (see the fixture; its state file is trimmed).
 const API_ID = 'abcdef1234';
 
 let root: string;
@@ -34,12 +24,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A copy of the packaged sample service in a directory of its own; `.serverless` cannot be committed. */
-function sampleService(name: string): string {
-  const dir = join(root, name);
-  cpSync(PACKAGED, join(dir, '.serverless'), { recursive: true });
-  return dir;
-}
+const sampleService = (name: string) => copySampleService(root, name);
 
 /** A context that knows only the resources provisioned so far, as the provisioner's does. */
 function provisioningContext(stack: PackagedStack, provisioned: Set<string>): ResolveContext {

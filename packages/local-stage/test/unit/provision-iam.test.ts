@@ -1,36 +1,16 @@
 import type { Template } from '../../src/cloudformation';
-import type { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
 import { TemplateError } from '../../src/errors';
 import { decide } from '../../src/iam';
 import { KeyRing } from '../../src/identity/key-ring';
-import type { StageServices } from '../../src/provision/context';
 import { provisionStack } from '../../src/provision/provision-stack';
-import { ParameterStore } from '../../src/ssm';
 import { stackOf } from '../fixtures/cloudformation/helpers';
+import { ACCOUNT, provisioningStage } from '../fixtures/cloudformation/provisioning-stage';
 
-const ACCOUNT = '000000000000';
 const ISSUED = new Date('2026-01-01T00:00:00.000Z');
 
 /** A stage for IAM and REST API resources only: nothing here reaches DynamoDB or Lambda. */
-function newStage(): StageServices & { logged: string[] } {
-  const logged: string[] = [];
-  return {
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    stageName: 'local',
-    endpoint: 'http://127.0.0.1:4577',
-    keys: new KeyRing(ACCOUNT, { now: () => ISSUED }),
-    roles: new Map(),
-    ssm: new ParameterStore(),
-    dynamodb: {} as DynaliteBackend,
-    lambda: { deploy: async () => undefined, invoke: () => Promise.reject(new Error('not invoked')) },
-    apis: new Map(),
-    invocableFunctions: new Set(),
-    exports: new Map(),
-    log: (line) => void logged.push(line),
-    logged,
-  };
-}
+const newStage = () =>
+  provisioningStage({ keys: new KeyRing(ACCOUNT, { now: () => ISSUED }), usersApiId: null });
 
 const allow = (Action: string | string[], Resource = '*') => ({ Effect: 'Allow', Action, Resource });
 const documentOf = (...Statement: unknown[]) => ({ Version: '2012-10-17', Statement });

@@ -1,18 +1,17 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPackagedStack, type PackagedStack } from '../../src/cloudformation';
+import type { PackagedStack } from '../../src/cloudformation';
 import { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
-import { KeyRing } from '../../src/identity/key-ring';
-import type { FunctionDefinition } from '../../src/lambda';
-import type { StageServices } from '../../src/provision/context';
+import type { KeyRing } from '../../src/identity/key-ring';
 import { type ProvisionedStack, provisionStack, reprovisionStack } from '../../src/provision/provision-stack';
-import { ParameterStore } from '../../src/ssm';
+import {
+  ACCOUNT,
+  provisioningStage,
+  sampleStack as sampleStackIn,
+} from '../fixtures/cloudformation/provisioning-stage';
 
-// The sample service as `serverless package --stage local` wrote it: a table, a role, two functions
-// behind two AWS_IAM GET methods, the API's URL and id published to SSM.
-const PACKAGED = join(__dirname, '../fixtures/cloudformation/sample-service/packaged');
-const ACCOUNT = '000000000000';
+// The packaged sample service (see the fixture), provisioned, edited and provisioned again.
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/sample-local-us-east-1-lambdaRole`;
 
 let root: string;
@@ -26,37 +25,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function newStage(): StageServices & { deployed: FunctionDefinition[]; removed: string[] } {
-  const deployed: FunctionDefinition[] = [];
-  const ssm = new ParameterStore();
-  ssm.put('/local/users/api-id', 'a1b2c3d4e5', { type: 'String' });
-  return {
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    stageName: 'local',
-    endpoint: 'http://127.0.0.1:4577',
-    keys: new KeyRing(ACCOUNT),
-    roles: new Map(),
-    ssm,
-    dynamodb,
-    lambda: {
-      deploy: async (definition) => void deployed.push(definition),
-      invoke: () => Promise.reject(new Error('not invoked in these tests')),
-    },
-    apis: new Map(),
-    invocableFunctions: new Set(),
-    exports: new Map(),
-    log: () => undefined,
-    deployed,
-    removed: [],
-  };
-}
-
-function sampleStack(name: string): PackagedStack {
-  const dir = join(root, name);
-  cpSync(PACKAGED, join(dir, '.serverless'), { recursive: true });
-  return loadPackagedStack(dir);
-}
+const newStage = () => provisioningStage({ dynamodb });
+const sampleStack = (name: string) => sampleStackIn(root, name);
 
 /** The sample stack as after an edit of its serverless.yml: `change` rewrites the template. */
 // biome-ignore lint/suspicious/noExplicitAny: a test edits a template deep down, as a person would edit YAML.

@@ -1,22 +1,20 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPackagedStack, type PackagedStack, type Template } from '../../src/cloudformation';
+import type { Template } from '../../src/cloudformation';
 import { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
 import { TemplateError } from '../../src/errors';
-import { KeyRing } from '../../src/identity/key-ring';
-import type { FunctionDefinition } from '../../src/lambda';
-import type { StageServices } from '../../src/provision/context';
 import { type ProvisionedStack, provisionStack } from '../../src/provision/provision-stack';
-import { ParameterStore } from '../../src/ssm';
 import { stackOf } from '../fixtures/cloudformation/helpers';
+import {
+  ACCOUNT,
+  ENDPOINT,
+  provisioningStage,
+  sampleStack as sampleStackIn,
+  USERS_API_ID,
+} from '../fixtures/cloudformation/provisioning-stage';
 
-// The sample service as `serverless package --stage local` wrote it: a table with a GSI, two
-// AWS_IAM GET methods, a role whose policy reads the users API id from SSM, two SSM parameters.
-const PACKAGED = join(__dirname, '../fixtures/cloudformation/sample-service/packaged');
-const ENDPOINT = 'http://127.0.0.1:4577';
-const ACCOUNT = '000000000000';
-const USERS_API_ID = 'a1b2c3d4e5';
+// The packaged sample service (see the fixture) provisioned into a stage around the real dynalite.
 
 let root: string;
 let dynamodb: DynaliteBackend;
@@ -29,37 +27,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** A stage around the real dynalite, parameter store and key ring, with a Lambda that only records deployments. */
-function newStage(): StageServices & { deployed: FunctionDefinition[] } {
-  const deployed: FunctionDefinition[] = [];
-  const ssm = new ParameterStore();
-  ssm.put('/local/users/api-id', USERS_API_ID, { type: 'String' });
-  return {
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    stageName: 'local',
-    endpoint: ENDPOINT,
-    keys: new KeyRing(ACCOUNT),
-    roles: new Map(),
-    ssm,
-    dynamodb,
-    lambda: {
-      deploy: async (definition) => void deployed.push(definition),
-      invoke: () => Promise.reject(new Error('not invoked in these tests')),
-    },
-    apis: new Map(),
-    invocableFunctions: new Set(),
-    exports: new Map(),
-    log: () => undefined,
-    deployed,
-  };
-}
-
-function sampleStack(name: string): PackagedStack {
-  const dir = join(root, name);
-  cpSync(PACKAGED, join(dir, '.serverless'), { recursive: true });
-  return loadPackagedStack(dir);
-}
+const newStage = () => provisioningStage({ dynamodb });
+const sampleStack = (name: string) => sampleStackIn(root, name);
 
 describe('provisionStack on the packaged sample service', () => {
   let stage: ReturnType<typeof newStage>;
