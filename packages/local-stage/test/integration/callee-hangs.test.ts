@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { LocalStage } from '@internal-apis/local-stage';
-import { createSignedClient } from '@internal-apis/signed-client';
+import type { LocalStage } from '@internal-apis/local-stage';
 import type { AxiosInstance } from 'axios';
+import { developerClient, startPrivateStage, stopPrivateStage } from './private-stage';
 
 // What a deployed caller answers when the users API accepts the connection and then never answers.
 // Each caller function has 10 s (serverless-common.yml). Its GET to users is retried, so without a
@@ -14,25 +11,11 @@ import type { AxiosInstance } from 'axios';
 // less 1 s to answer) it ends after about 9 s as the typed 504. A private stage, so the users URL can
 // point at the silent server without disturbing the shared stage's warm callers.
 
-const REPO_ROOT = resolve(__dirname, '../../../..');
-
 let stage: LocalStage;
-let stateDir: string;
 let silentServer: Server;
 const openSockets = new Set<Socket>();
 
-function clientFor(service: string): AxiosInstance {
-  const url = stage.description.services[service]?.url;
-  if (!url) throw new Error(`The private stage has no service ${service}`);
-  return createSignedClient({
-    baseURL: url,
-    region: stage.description.region,
-    credentials: async () => stage.developerCredentials,
-    retry: { retries: 0 },
-    timeoutMs: 30_000,
-    axiosConfig: { validateStatus: () => true },
-  });
-}
+const clientFor = (service: string): AxiosInstance => developerClient(stage, service, { timeoutMs: 30_000 });
 
 /** A server that accepts every connection and never writes a byte: a callee that hangs. */
 async function listenSilently(): Promise<{ server: Server; port: number }> {
@@ -48,14 +31,7 @@ async function listenSilently(): Promise<{ server: Server; port: number }> {
 }
 
 beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'private-stage-'));
-  // The global setup built every service already; this stage reuses those templates and bundles.
-  stage = await LocalStage.start({
-    repoRoot: REPO_ROOT,
-    port: 0,
-    stateDir,
-    log: () => {},
-  });
+  stage = await startPrivateStage('callee-hangs-');
   const silent = await listenSilently();
   silentServer = silent.server;
   const { region, stage: stageName, endpoint } = stage.description;
@@ -73,8 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of openSockets) socket.destroy();
   await new Promise((done) => silentServer?.close(done));
-  await stage?.stop();
-  await rm(stateDir, { recursive: true, force: true });
+  await stopPrivateStage(stage);
 });
 
 const usersTooSlow = {

@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { Session } from 'node:inspector';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LocalStage } from '@internal-apis/local-stage';
+import type { LocalStage } from '@internal-apis/local-stage';
 import { createSignedClient } from '@internal-apis/signed-client';
 import {
   generatedPositionFor,
@@ -12,6 +10,7 @@ import {
   originalPositionFor,
   TraceMap,
 } from '@jridgewell/trace-mapping';
+import { REPO_ROOT, startPrivateStage, stopPrivateStage } from './private-stage';
 
 // What `npm start -- --inspect` promises: a debugger attached to the stage's process reaches every
 // function (each runs in a worker thread of it), and a breakpoint set in a TypeScript source of the
@@ -19,7 +18,6 @@ import {
 // the repository's files from where the stage runs the bundle. This test is that debugger: it does
 // what VS Code's js-debug does, through the same inspector protocol, in-process.
 
-const REPO_ROOT = resolve(__dirname, '../../../..');
 const SOURCE = join(REPO_ROOT, 'services/users/src/handlers/get-user.ts');
 
 interface Paused {
@@ -33,13 +31,10 @@ interface Paused {
 }
 
 let stage: LocalStage;
-let stateDir: string;
 let session: Session;
 
 beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'debugging-stage-'));
-  // The global setup built every service already; this stage reuses those templates and bundles.
-  stage = await LocalStage.start({ repoRoot: REPO_ROOT, port: 0, stateDir, debugging: true, log: () => {} });
+  stage = await startPrivateStage('debugging-stage-', { debugging: true });
   session = new Session();
   // One listener per function thread attached; the stage may have several.
   session.setMaxListeners(50);
@@ -48,8 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   session?.disconnect();
-  await stage?.stop();
-  await rm(stateDir, { recursive: true, force: true });
+  await stopPrivateStage(stage);
 });
 
 function post<T = unknown>(method: string, params?: object): Promise<T> {

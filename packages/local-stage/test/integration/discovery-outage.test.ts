@@ -1,48 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { LocalStage } from '@internal-apis/local-stage';
-import { createSignedClient } from '@internal-apis/signed-client';
+import type { LocalStage } from '@internal-apis/local-stage';
 import type { AxiosInstance } from 'axios';
+import { developerClient, startPrivateStage, stopPrivateStage } from './private-stage';
 
 // What a deployed caller answers when the users URL is missing from SSM. A caller keeps the URL it
 // found for its container's lifetime (TTL 5 min), so the shared stage cannot show this: its callers
 // may be warm already, and removing the parameter there would break other test files' cold callers.
 // This file starts a private stage from the same packages, whose callers are guaranteed cold.
 
-const REPO_ROOT = resolve(__dirname, '../../../..');
-
 let stage: LocalStage;
-let stateDir: string;
 let ssm: SSMClient;
 let urlParameter: string;
 let publishedUrl: string;
 let userId: string;
 
-function clientFor(service: string): AxiosInstance {
-  const url = stage.description.services[service]?.url;
-  if (!url) throw new Error(`The private stage has no service ${service}`);
-  const credentials = async () => stage.developerCredentials;
-  return createSignedClient({
-    baseURL: url,
-    region: stage.description.region,
-    credentials,
-    retry: { retries: 0 },
-    axiosConfig: { validateStatus: () => true },
-  });
-}
+const clientFor = (service: string): AxiosInstance => developerClient(stage, service);
 
 beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'private-stage-'));
-  // The global setup built every service already; this stage reuses those templates and bundles.
-  stage = await LocalStage.start({
-    repoRoot: REPO_ROOT,
-    port: 0,
-    stateDir,
-    log: () => {},
-  });
+  stage = await startPrivateStage('discovery-outage-');
   const { region, stage: stageName, endpoint } = stage.description;
   ssm = new SSMClient({ region, endpoint, credentials: async () => stage.developerCredentials });
   urlParameter = `/${stageName}/users/url`;
@@ -56,10 +32,7 @@ beforeAll(async () => {
   await ssm.send(new DeleteParameterCommand({ Name: urlParameter }));
 }, 30_000);
 
-afterAll(async () => {
-  await stage?.stop();
-  await rm(stateDir, { recursive: true, force: true });
-});
+afterAll(() => stopPrivateStage(stage));
 
 const discoveryFailure = {
   message: 'The users service could not be located',

@@ -1,8 +1,7 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { LocalStage, type RequestAudit } from '../../src';
+import type { LocalStage, RequestAudit } from '../../src';
 import { findServices } from '../../src/packaging';
 import type { Credentials } from '../../src/types';
 import { type RawAnswer, rawExchange } from '../fixtures/http/raw-exchange';
@@ -10,6 +9,7 @@ import { type FuzzCase, fuzzCases } from './fuzz/cases';
 import { violations } from './fuzz/checks';
 import { openMethods, stageMap } from './fuzz/stage-map';
 import { wireRequest } from './fuzz/wire';
+import { REPO_ROOT, startPrivateStage, stopPrivateStage } from './private-stage';
 
 // The front door under random and mutated requests: every API route of every service, SSM and
 // DynamoDB, through every principal, signed, unsigned and wrongly signed. A small seeded budget runs in
@@ -21,30 +21,19 @@ const PATH = process.env.FUZZ_PATH;
 /** A request unanswered for this long hangs. Cold starts and the AllowedPattern bound fit well inside. */
 const ANSWER_BOUND_MS = 15_000;
 
-const REPO_ROOT = resolve(__dirname, '../../../..');
 const FIXTURE_SERVICES = join(REPO_ROOT, 'packages/local-stage/test/fixtures/services');
 
 let stage: LocalStage;
-let stateDir: string;
 const audits: RequestAudit[] = [];
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'front-door-fuzz-'));
-  stage = await LocalStage.start({
-    repoRoot: REPO_ROOT,
+  stage = await startPrivateStage('front-door-fuzz-', {
     extraServiceDirs: fixtureDirs(),
-    // The integration suite's global setup built every service: its templates and bundles are reused.
-    port: 0,
-    stateDir,
-    log: () => undefined,
     audit: (audit) => audits.push(audit),
   });
 }, 120_000);
 
-afterAll(async () => {
-  await stage?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => stopPrivateStage(stage));
 
 test(
   `no request crashes, hangs or gets around the front door (${RUNS} runs, seed ${SEED})`,

@@ -1,38 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { LocalStage, type RequestEvent } from '@internal-apis/local-stage';
+import type { LocalStage, RequestEvent } from '@internal-apis/local-stage';
 import { signRequest } from '@internal-apis/signed-client';
+import { startPrivateStage, stopPrivateStage } from './private-stage';
 
 // A stage of its own (reusing the templates and bundles the suite's global setup built), with 2 copies per
 // function: a burst of cold calls to orders must make at most one SSM GetParameter per copy, as a
 // burst on Lambda makes one per execution environment (discovery shares its first request).
 
-const REPO_ROOT = resolve(__dirname, '../../../..');
 const COPIES = 2;
 const BURST = 12;
 
 let stage: LocalStage;
-let stateDir: string;
 const events: RequestEvent[] = [];
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'function-copies-'));
-  stage = await LocalStage.start({
-    repoRoot: REPO_ROOT,
-    port: 0,
-    stateDir,
-    log: () => undefined,
+  stage = await startPrivateStage('function-copies-', {
     onRequest: (event) => events.push(event),
     // No more copies than these, however slow a call (a cold callee on a loaded machine).
     lambda: { maxEnvironmentsPerFunction: COPIES, burstLimitPerFunction: COPIES },
   });
 }, 60_000);
 
-afterAll(async () => {
-  await stage?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => stopPrivateStage(stage));
 
 test('a burst of cold calls makes one discovery request per copy of the function', async () => {
   const ordersUrl = `${stage.description.services.orders?.url}/orders`;
