@@ -1,5 +1,6 @@
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentials } from '@internal-apis/signed-client';
+import { assumeRole } from './assume-role';
 import { sessionNameFor } from './aws-preflight';
 import { runnerCredentials } from './aws-preflight-api';
 import { type StageTarget, stageTarget } from './target';
@@ -51,19 +52,11 @@ function assumeLambdaRole(
   const sts = new STSClient({ region: target.region, credentials: runner });
   let cached: Promise<AwsCredentials> | undefined;
   return () => {
-    cached ??= (async () => {
-      const roleArn = `arn:${target.partition}:iam::${target.accountId}:role/${roleNameOf(service)}`;
-      const { Credentials } = await sts.send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionNameFor(target.stage) }),
-      );
-      if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey)
-        throw new Error(`AssumeRole ${roleArn} returned no credentials`);
-      return {
-        accessKeyId: Credentials.AccessKeyId,
-        secretAccessKey: Credentials.SecretAccessKey,
-        sessionToken: Credentials.SessionToken,
-      };
-    })();
+    cached ??= assumeRole(
+      sts,
+      `arn:${target.partition}:iam::${target.accountId}:role/${roleNameOf(service)}`,
+      sessionNameFor(target.stage),
+    );
     return cached;
   };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import {
   type Credentials,
   findRunningStage,
@@ -12,6 +12,7 @@ import {
   showsRequest,
 } from '@internal-apis/local-stage';
 import { findServices } from '@internal-apis/local-stage/packaging';
+import { assumeRole } from './assume-role';
 import { preflightAws, resolveRegion } from './aws-preflight';
 import { awsPreflightApi, profileRegion } from './aws-preflight-api';
 import { PreflightError } from './errors';
@@ -114,25 +115,11 @@ async function joinRunningStage(stateDir: string): Promise<StageTarget> {
     endpoint: description.endpoint,
     credentials: developer,
   });
-  const assumeRole = async (role: string): Promise<Credentials> => {
-    const { Credentials: issued } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${description.accountId}:role/${role}`,
-        RoleSessionName: 'integration-suite',
-      }),
-    );
-    if (!issued?.AccessKeyId || !issued.SecretAccessKey)
-      throw new Error(`AssumeRole ${role} returned no credentials`);
-    return {
-      accessKeyId: issued.AccessKeyId,
-      secretAccessKey: issued.SecretAccessKey,
-      sessionToken: issued.SessionToken,
-    };
-  };
+  const roleArn = (role: string) => `arn:aws:iam::${description.accountId}:role/${role}`;
   return localTarget(
     description,
     developer,
-    assumeRole,
+    (role) => assumeRole(sts, roleArn(role), 'integration-suite'),
     `the terminal running the stage (process ${description.pid})`,
   );
 }
