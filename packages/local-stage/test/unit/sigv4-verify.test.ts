@@ -1,34 +1,11 @@
-import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { AwsError } from '../../src/errors';
 import { type VerifyOptions, verifyRequest } from '../../src/sigv4';
 import type { Credentials, IssuedKey, ReceivedRequest } from '../../src/types';
+import { Sha256 } from '../fixtures/sigv4/smithy';
 
 // Requests are signed by an independent signer, @smithy/signature-v4 (what the AWS SDK for
 // JavaScript v3 uses), so the verifier is checked against AWS's own client code, not against itself.
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-/** The hash @smithy/signature-v4 expects, over node:crypto (@aws-crypto/sha256-js is not installed). */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {}
-}
-
-function bytes(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
 
 const REGION = 'us-east-1';
 const HOST = '127.0.0.1:4566';
