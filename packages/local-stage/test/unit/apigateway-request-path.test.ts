@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { gatewayPath } from '../../src/apigateway';
 import { AwsError } from '../../src/errors';
-import { routedSegments, signedSegments } from '../fixtures/apigateway/path-segments';
+import { routedSegments, signedSegments, TRICKY_SEGMENTS } from '../fixtures/apigateway/path-segments';
 
 function refusal(path: string): string | undefined {
   try {
@@ -74,22 +74,7 @@ describe('gatewayPath', () => {
   // that normalisation changes nothing: the path signed is the path routed and the path authorized.
   it('accepts only paths that signing, routing and the method ARN all see the same way', () => {
     const segment = fc.oneof(
-      fc.constantFrom(
-        'users',
-        '42',
-        '.',
-        '..',
-        '',
-        '%2e',
-        '%2E%2e',
-        '%2F',
-        '%41',
-        'a%20b',
-        '%zz',
-        '%',
-        '~',
-        'é',
-      ),
+      fc.constantFrom('users', '42', ...TRICKY_SEGMENTS, '%', 'é'),
       fc.string({ maxLength: 6 }),
     );
     fc.assert(

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { routedSegments, signedSegments } from '../fixtures/apigateway/path-segments';
+import { routedSegments, signedSegments, TRICKY_SEGMENTS } from '../fixtures/apigateway/path-segments';
 import {
   ACCOUNT,
   apiBase,
@@ -148,22 +148,7 @@ describe('paths are routed, authorized and handed on as API Gateway does, or ref
   it('invokes a function only when the signed, routed and authorized paths are one', async () => {
     const caller = sessionOf([allow(`${ARN}/GET/users/*`), allow(`${ARN}/GET/files/*`)]);
     const segment = fc.oneof(
-      fc.constantFrom(
-        'users',
-        'files',
-        '42',
-        'me',
-        '.',
-        '..',
-        '',
-        '%2e',
-        '%2E%2e',
-        '%2F',
-        '%41',
-        'a%20b',
-        '%zz',
-        '~',
-      ),
+      fc.constantFrom('users', 'files', '42', 'me', ...TRICKY_SEGMENTS),
       fc.stringMatching(/^[a-z0-9%.~-]{0,4}$/),
     );
     await fc.assert(
