@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrontDoor } from '../../src/front-door/server';
 import { AccessRecorder, formatAccessReport } from '../../src/iam';
-import { RunFile, readRun } from '../../src/iam/run-file';
+import { type RunFile, readRun } from '../../src/iam/run-file';
 import { StageExplainer } from '../../src/iam/stage-explainer';
 import { KeyRing } from '../../src/identity/key-ring';
 import { doorDeps } from '../fixtures/front-door/door-deps';
 import { fetchAs } from '../fixtures/http/signed-fetch';
-import { type SyntheticStage, syntheticStage, WRONG_STAGE } from '../fixtures/iam/synthetic-stage';
+import { openRun, type SyntheticStage, syntheticStage, WRONG_STAGE } from '../fixtures/iam/synthetic-stage';
 
 // A refusal explained where the stage's user looks (its log, the access report, the run file) while
 // the answer on the wire stays AWS's, word for word.
@@ -25,15 +25,7 @@ describe('the front door explains each refusal, and answers as AWS does', () => 
     stage = await syntheticStage({ grant: WRONG_STAGE });
     const { iam } = stage;
     keys = new KeyRing('000000000000');
-    run = RunFile.open(join(mkdtempSync(join(tmpdir(), 'runs-')), 'runs'), {
-      source: 'test',
-      stage: 'local',
-      region: 'us-east-1',
-      accountId: '000000000000',
-      repoRoot: stage.repoRoot,
-      startedAt: '2026-05-04T10:00:00.000Z',
-      services: [],
-    });
+    run = openRun(stage, join(mkdtempSync(join(tmpdir(), 'runs-')), 'runs'));
     const explainer = new StageExplainer({
       iam: () => iam,
       run: () => run,
