@@ -1,32 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PackagedStack } from '../../src/cloudformation';
-import { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
 import type { KeyRing } from '../../src/identity/key-ring';
 import { type ProvisionedStack, provisionStack, reprovisionStack } from '../../src/provision/provision-stack';
-import {
-  ACCOUNT,
-  provisioningStage,
-  sampleStack as sampleStackIn,
-} from '../fixtures/cloudformation/provisioning-stage';
+import { ACCOUNT, sampleWorkspace } from '../fixtures/cloudformation/provisioning-stage';
 
 // The packaged sample service (see the fixture), provisioned, edited and provisioned again.
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/sample-local-us-east-1-lambdaRole`;
 
-let root: string;
-let dynamodb: DynaliteBackend;
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'reprovision-'));
-  dynamodb = await DynaliteBackend.start();
-});
-afterAll(async () => {
-  await dynamodb.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
-const newStage = () => provisioningStage({ dynamodb });
-const sampleStack = (name: string) => sampleStackIn(root, name);
+const sample = sampleWorkspace('reprovision-');
+const { newStage, sampleStack } = sample;
 
 /** The sample stack as after an edit of its serverless.yml: `change` rewrites the template. */
 // biome-ignore lint/suspicious/noExplicitAny: a test edits a template deep down, as a person would edit YAML.
@@ -87,7 +68,7 @@ describe('reprovisionStack: an edited template over the running stack', () => {
     const role = stage.roles.get(ROLE_ARN);
     if (!role) throw new Error('no role');
     sessionBefore = stage.keys.roleSession(role, 'sample-local-getUser');
-    await dynamodb.call('PutItem', { TableName: 'sample-local-users', Item: { id: { S: 'kept' } } });
+    await sample.dynamodb.call('PutItem', { TableName: 'sample-local-users', Item: { id: { S: 'kept' } } });
     stage.ssm.put('/local/unrelated', 'mine', { type: 'String' });
     ({ provisioned: after, providesChanged } = await reprovisionStack(
       withoutListUsersWithNewRoute(stack),
@@ -115,7 +96,7 @@ describe('reprovisionStack: an edited template over the running stack', () => {
   });
 
   it('keeps the table and its items, and SSM values it does not own', async () => {
-    const { output } = await dynamodb.call('GetItem', {
+    const { output } = await sample.dynamodb.call('GetItem', {
       TableName: 'sample-local-users',
       Key: { id: { S: 'kept' } },
     });

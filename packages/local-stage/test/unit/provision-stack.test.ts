@@ -1,34 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Template } from '../../src/cloudformation';
-import { DynaliteBackend } from '../../src/dynamodb/dynalite-backend';
 import { TemplateError } from '../../src/errors';
 import { type ProvisionedStack, provisionStack } from '../../src/provision/provision-stack';
 import { stackOf } from '../fixtures/cloudformation/helpers';
 import {
   ACCOUNT,
   ENDPOINT,
-  provisioningStage,
-  sampleStack as sampleStackIn,
+  sampleWorkspace,
   USERS_API_ID,
 } from '../fixtures/cloudformation/provisioning-stage';
 
 // The packaged sample service (see the fixture) provisioned into a stage around the real dynalite.
 
-let root: string;
-let dynamodb: DynaliteBackend;
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'provision-stack-'));
-  dynamodb = await DynaliteBackend.start();
-});
-afterAll(async () => {
-  await dynamodb.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
-const newStage = () => provisioningStage({ dynamodb });
-const sampleStack = (name: string) => sampleStackIn(root, name);
+const sample = sampleWorkspace('provision-stack-');
+const { newStage, sampleStack } = sample;
 
 describe('provisionStack on the packaged sample service', () => {
   let stage: ReturnType<typeof newStage>;
@@ -51,7 +36,9 @@ describe('provisionStack on the packaged sample service', () => {
   });
 
   it('creates the table in dynalite with its key and global secondary index', async () => {
-    const { statusCode, output } = await dynamodb.call('DescribeTable', { TableName: 'sample-local-users' });
+    const { statusCode, output } = await sample.dynamodb.call('DescribeTable', {
+      TableName: 'sample-local-users',
+    });
     expect(statusCode).toBe(200);
     expect(output.Table).toMatchObject({
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
@@ -91,7 +78,7 @@ describe('provisionStack on the packaged sample service', () => {
       runtime: 'nodejs22.x',
       timeoutSeconds: 10,
       memorySize: 256,
-      codeZip: join(root, 'sample/.serverless/getUser.zip'),
+      codeZip: join(sample.root, 'sample/.serverless/getUser.zip'),
       environment: {
         STAGE: 'local',
         TABLE_NAME: 'sample-local-users',
