@@ -229,20 +229,15 @@ function grants(iam: StageIam, caller: CallerContract, apis: Map<string, ApiCont
 
 /** The routes (`GET /users/{id} (users)`) a pattern reaches, fully or for some values. */
 function routesGranted(iam: StageIam, pattern: string): string[] {
-  const reached: string[] = [];
-  for (const service of iam.services) {
-    const api = service.api;
-    if (!api) continue;
-    const home = { region: iam.region, account: iam.accountId, apiId: api.apiId, stage: api.stage };
-    for (const route of api.routes) {
+  return iam
+    .apiRoutes()
+    .filter(({ api, home, route }) => {
       const example = `arn:aws:execute-api:${iam.region}:${iam.accountId}:${api.apiId}/${api.stage}/${route.method === 'ANY' ? 'GET' : route.method}/${samplePath(route.path).replace(/^\//, '')}`;
       const literal = concreteRoute(pattern, api, route.method);
       const hit = literal?.method === route.method && literal.path === route.path;
-      if (hit || routeCoverage(pattern, home, route, [example]) !== 'none')
-        reached.push(`${route.method} ${route.path} (${service.name})`);
-    }
-  }
-  return reached;
+      return hit || routeCoverage(pattern, home, route, [example]) !== 'none';
+    })
+    .map(({ name }) => name);
 }
 
 /** The route a pattern naming one concrete path reaches (`GET/users/42` → `GET /users/{id}`). */

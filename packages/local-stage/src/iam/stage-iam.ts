@@ -182,6 +182,25 @@ export class RoleIam {
   }
 }
 
+/** A route of a service's REST API, as reports and contract checks go through them. */
+export interface StageRoute {
+  api: ApiIam;
+  /** The API's region, account, id and stage: the fixed part of its method ARNs. */
+  home: { region: string; account: string; apiId: string; stage: string };
+  route: RouteTemplate;
+  /** `GET /users/{id} (users)` */
+  name: string;
+}
+
+/**
+ * How reports name a route of a service: `GET /users/{id} (users)`.
+ *
+ * @example routeName({ method: 'GET', path: '/users/{id}' }, 'users'); // 'GET /users/{id} (users)'
+ */
+export function routeName(route: Pick<RouteTemplate, 'method' | 'path'>, service: string): string {
+  return `${route.method} ${route.path} (${service})`;
+}
+
 export interface StageIamInput {
   stage: string;
   region: string;
@@ -227,6 +246,19 @@ export class StageIam implements ExplainSites {
       if (!this.rolesByName.has(role.roleName))
         this.rolesByName.set(role.roleName, new RoleIam(this, role, undefined, []));
     }
+  }
+
+  /**
+   * Every route of every service's REST API, with where its method ARNs point (`home`) and how reports
+   * name it: `GET /users/{id} (users)`.
+   */
+  apiRoutes(): StageRoute[] {
+    return this.services.flatMap((service) => {
+      const { api } = service;
+      if (!api) return [];
+      const home = { region: this.region, account: this.accountId, apiId: api.apiId, stage: api.stage };
+      return api.routes.map((route) => ({ api, home, route, name: routeName(route, service.name) }));
+    });
   }
 
   /** Every role, sorted by name. */

@@ -14,7 +14,7 @@ import {
 } from './route-arns';
 import { type RecordedDecision, type RecordedSignatureFailure, type Run, templateDigest } from './run-file';
 import type { AllowBroaderEntry, YamlStatementItem } from './serverless-yml';
-import type { ApiIam, RoleIam, StageIam } from './stage-iam';
+import { type ApiIam, type RoleIam, routeName, type StageIam } from './stage-iam';
 import { serverlessResource, yamlStatementLines } from './template-variables';
 import { actionMatches, arnMatches } from './wildcards';
 import { type LineEdit, unifiedDiff } from './yaml-patch';
@@ -247,7 +247,7 @@ function routeOf(iam: StageIam, resource: string): string | undefined {
   const method = parseMethodArn(resource);
   const api = method ? iam.api(method.apiId) : undefined;
   const route = method && api ? api.route(method.verb, `/${method.path}`) : undefined;
-  return route && api ? `${route.method} ${route.path} (${api.service.name})` : undefined;
+  return route && api ? routeName(route, api.service.name) : undefined;
 }
 
 function listOf(value: string | string[] | undefined): string[] {
@@ -355,17 +355,12 @@ function resourceFindings(
 /** The routes of the stage's APIs a pattern grants in full that no used ARN reached. */
 function routesNeverCalled(iam: StageIam, pattern: string, used: string[]): string[] {
   const reached = new Set(used.map((resource) => routeOf(iam, resource)).filter(Boolean));
-  const unused: string[] = [];
-  for (const service of iam.services) {
-    const api = service.api;
-    if (!api) continue;
-    const home = { region: iam.region, account: iam.accountId, apiId: api.apiId, stage: api.stage };
-    for (const route of api.routes) {
-      const name = `${route.method} ${route.path} (${service.name})`;
-      if (!reached.has(name) && routeCoverage(pattern, home, route, used) === 'full') unused.push(name);
-    }
-  }
-  return unused;
+  return iam
+    .apiRoutes()
+    .filter(
+      ({ name, home, route }) => !reached.has(name) && routeCoverage(pattern, home, route, used) === 'full',
+    )
+    .map(({ name }) => name);
 }
 
 function unique(values: string[]): string[] {
