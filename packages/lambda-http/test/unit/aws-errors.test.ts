@@ -51,6 +51,13 @@ describe('awsErrorToHttp', () => {
     sdkError('InternalServerError', { $fault: 'server', $metadata: { httpStatusCode: 500 } }),
     sdkError('Error', { code: 'ECONNREFUSED', $metadata: { attempts: 3 } }),
     sdkError('TimeoutError', { $metadata: {} }),
+    sdkError('TransactionConflictException'),
+    sdkError('TransactionCanceledException', {
+      CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError' }],
+    }),
+    sdkError('TransactionCanceledException', {
+      CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'TransactionConflict' }],
+    }),
   ])('answers AWS being busy, failing or unreachable (%s) with a 503', (cause) => {
     const answer = answerFor(cause) as HttpError;
     expect(answer).toBeInstanceOf(ServiceUnavailableError);
@@ -58,7 +65,14 @@ describe('awsErrorToHttp', () => {
   });
 
   it('rethrows HttpErrors, other SDK errors (a bug, such as a ValidationException) and plain errors', () => {
-    for (const error of [new NotFoundError('x'), sdkError('ValidationException'), new TypeError('bug')]) {
+    const invalidTransaction = sdkError('TransactionCanceledException', {
+      CancellationReasons: [{ Code: 'ValidationError' }, { Code: 'ThrottlingError' }],
+    });
+    const conditionsOnly = sdkError('TransactionCanceledException', {
+      CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+    });
+    const errors = [new NotFoundError('x'), sdkError('ValidationException'), new TypeError('bug')];
+    for (const error of [...errors, invalidTransaction, conditionsOnly]) {
       expect(answerFor(error)).toBe(error);
     }
   });
