@@ -103,6 +103,18 @@ function defined<T extends object>(changes: T): Partial<T> {
   return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
+/**
+ * An error as the AWS SDK v3 throws it for a failed DynamoDB call: its name (AWS's error type), the
+ * request id in `$metadata`, and whatever else `extra` adds (`$fault`, a network `code`).
+ */
+export function sdkError(name: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(`${name} message`), {
+    name,
+    $metadata: { httpStatusCode: 400, requestId: 'REQ-1' },
+    ...extra,
+  });
+}
+
 /** DynamoDB's answer to a failed ConditionExpression, as the SDK names it. */
 export function conditionFailed(): Error {
   const error = new Error('The conditional request failed');

@@ -2,7 +2,7 @@ import { lambdaContext, proxyEvent, recordingLogger } from '@internal-apis/lambd
 import type { APIGatewayProxyEvent, APIGatewayProxyHandler, APIGatewayProxyResult } from 'aws-lambda';
 import { createUsersRoutes } from '../../src/routes';
 import { createUsers } from '../../src/users';
-import { clock, InMemoryUsersStore, sequentialIds } from './fakes';
+import { clock, InMemoryUsersStore, sdkError, sequentialIds } from './fakes';
 
 function setup() {
   const store = new InMemoryUsersStore();
@@ -255,5 +255,131 @@ describe('the users API as a whole', () => {
         caller: 'AROAEXAMPLE:orders-create',
       }),
     ]);
+  });
+});
+
+describe('a DynamoDB call that fails, on every route', () => {
+  // Each route with the store call it makes, and what the answer says the service could not do.
+  const routeCalls = [
+    [
+      'createUser',
+      'createUser',
+      'create the user',
+      { httpMethod: 'POST', body: '{"email":"b@example.com","name":"B"}' },
+    ],
+    ['getUser', 'getUser', 'read the user', { pathParameters: { id: ID } }],
+    [
+      'findUserByEmail',
+      'getEmailClaim',
+      'find the user by email',
+      { queryStringParameters: { email: 'ada@example.com' } },
+    ],
+    [
+      'updateUser',
+      'updateUser',
+      'update the user',
+      { httpMethod: 'PATCH', pathParameters: { id: ID }, body: '{"name":"A"}' },
+    ],
+    ['deleteUser', 'deleteUser', 'delete the user', { httpMethod: 'DELETE', pathParameters: { id: ID } }],
+  ] as const;
+  // What the SDK throws (see lambda-http's aws-errors test), and the answer each must give.
+  const failures = [
+    [
+      'AccessDeniedException',
+      sdkError('AccessDeniedException'),
+      500,
+      'caller',
+      'its own role or resources are at fault',
+    ],
+    [
+      'ResourceNotFoundException',
+      sdkError('ResourceNotFoundException'),
+      500,
+      'caller',
+      'its own role or resources are at fault',
+    ],
+    [
+      'ExpiredTokenException',
+      sdkError('ExpiredTokenException'),
+      500,
+      'caller',
+      'its own AWS credentials are at fault',
+    ],
+    [
+      'ProvisionedThroughputExceededException',
+      sdkError('ProvisionedThroughputExceededException'),
+      503,
+      'aws',
+      'now: AWS did not serve the request',
+    ],
+    [
+      'TransactionCanceledException',
+      sdkError('TransactionCanceledException', {
+        CancellationReasons: [{ Code: 'ThrottlingError' }, { Code: 'None' }],
+      }),
+      503,
+      'aws',
+      'now: AWS did not serve the request',
+    ],
+    [
+      'InternalServerError',
+      sdkError('InternalServerError', {
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500, requestId: 'REQ-1' },
+      }),
+      503,
+      'aws',
+      'now: AWS did not serve the request',
+    ],
+  ] as const;
+  const cases = routeCalls.flatMap(([route, storeMethod, action, event]) =>
+    failures.map(([errorType, error, status, fault, saying]) => ({
+      route,
+      storeMethod,
+      action,
+      event,
+      errorType,
+      error,
+      status,
+      fault,
+      saying,
+    })),
+  );
+
+  it.each(cases)(
+    '$route answers $errorType from store.$storeMethod with $status, fault "$fault"',
+    async ({ route, storeMethod, action, event, errorType, error, status, fault, saying }) => {
+      const { routes, store, logLines } = await withAda();
+      store.failNext(storeMethod, error);
+      const response = await call(routes[route], event);
+      expect(response.statusCode).toBe(status);
+      expect(response.json).toEqual({
+        message: expect.stringMatching(new RegExp(`^This service cannot ${action}`)),
+        fault,
+        errorType,
+        requestId: 'REQ-1',
+      });
+      expect(response.json.message).toContain(saying);
+      expect(logLines.at(-1)).toMatchObject({ level: 'error', status, causeType: errorType });
+    },
+  );
+
+  it('names the function’s own credentials when the SDK cannot load them (no AWS answer)', async () => {
+    const { routes, store } = setup();
+    store.failNext(
+      'getUser',
+      Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }),
+    );
+    const response = await call(routes.getUser, { pathParameters: { id: ID } });
+    expect(response.statusCode).toBe(500);
+    expect(response.json).toMatchObject({ fault: 'caller', errorType: 'CredentialsProviderError' });
+  });
+
+  it('answers 503 when DynamoDB cannot be reached at all', async () => {
+    const { routes, store } = setup();
+    store.failNext('getUser', sdkError('Error', { code: 'ECONNREFUSED', $metadata: { attempts: 3 } }));
+    const response = await call(routes.getUser, { pathParameters: { id: ID } });
+    expect(response.statusCode).toBe(503);
+    expect(response.json).toMatchObject({ fault: 'aws' });
   });
 });
