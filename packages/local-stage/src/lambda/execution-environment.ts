@@ -65,7 +65,7 @@ export class ExecutionEnvironment {
   ): Promise<{ environment: ExecutionEnvironment } | InvokeFailure> {
     const began = performance.now();
     const environment = new ExecutionEnvironment(spawnWorker(fn, taskRoot, log), fn, log);
-    const event = await environment.next(INIT_TIMEOUT_MS);
+    const event = await environment.next(INIT_TIMEOUT_MS, began);
     if (event.type === 'ready') return { environment };
     await environment.terminate();
     const durationMs = performance.now() - began;
@@ -90,7 +90,7 @@ export class ExecutionEnvironment {
       deadline: Date.now() + timeoutMs,
     };
     this.worker.postMessage(message);
-    const outcome = await this.next(timeoutMs);
+    const outcome = await this.next(timeoutMs, began);
     const durationMs = performance.now() - began;
     if (outcome.type === 'result') return { ok: true, payload: JSON.parse(outcome.payload), durationMs };
     if (outcome.type === 'timeout') {
@@ -144,11 +144,24 @@ export class ExecutionEnvironment {
     waiter?.(event);
   }
 
-  /** The worker's next event, or `timeout` after `timeoutMs`. */
-  private next(timeoutMs: number): Promise<WorkerEvent> {
+  /**
+   * The worker's next event, or `timeout` once `timeoutMs` have passed since `began`, both read from
+   * `performance.now()`, the clock durations are reported with. A timer alone may fire early by that
+   * clock (libuv schedules it from the event loop's cached time, in whole milliseconds, taken when
+   * the loop iteration began), and Lambda never stops an invocation before its full timeout: a timer
+   * that fires early is set again for what is left.
+   */
+  private next(timeoutMs: number, began = performance.now()): Promise<WorkerEvent> {
     if (this.exited) return Promise.resolve({ type: 'exit', code: 1 });
+    const deadline = began + timeoutMs;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.deliver({ type: 'timeout' }), timeoutMs);
+      let timer: NodeJS.Timeout;
+      const wait = () => {
+        const left = deadline - performance.now();
+        if (left <= 0) this.deliver({ type: 'timeout' });
+        else timer = setTimeout(wait, Math.ceil(left));
+      };
+      timer = setTimeout(wait, timeoutMs);
       this.waiter = (event) => {
         clearTimeout(timer);
         resolve(event);
