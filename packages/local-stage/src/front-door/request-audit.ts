@@ -11,8 +11,9 @@ export interface AuditedDecision {
 
 /**
  * What one request did inside the stage: every access decision made for it, and every backend call it
- * led to (`lambda.invoke`, `ssm.get`, `dynamodb.forward`, …), observed where the front door hands the
- * request to those backends. The fuzz suite checks these against what the client actually sent.
+ * led to (`lambda.invoke`, `ssm.get`, `dynamodb.forward`, …, and `keys.roleSession` when STS issued a
+ * role's credentials), observed where the front door hands the request to those backends. The fuzz
+ * suite checks these against what the client actually sent.
  */
 export interface RequestAudit {
   requestId: string;
@@ -24,8 +25,16 @@ export interface RequestAudit {
   reached: string[];
 }
 
-/** The backends a request can reach; each is observed under this name. */
-const BACKENDS = ['lambda', 'ssm', 'dynamodb'] as const;
+/**
+ * The backends a request can reach, each observed under its name: every call of the first three; of
+ * the key ring, only the issue of a role session's credentials (every signed request looks its key up).
+ */
+const BACKENDS: Record<string, (method: string) => boolean> = {
+  lambda: () => true,
+  ssm: () => true,
+  dynamodb: () => true,
+  keys: (method) => method === 'roleSession',
+};
 
 /**
  * Gives a request its own view of the front door's dependencies, in which every access decision
@@ -51,10 +60,12 @@ export function audited<T extends { recorder: { record: (...args: never[]) => vo
       effect: decision.effect,
     });
   });
-  for (const name of BACKENDS) {
+  for (const [name, reaches] of Object.entries(BACKENDS)) {
     const backend = (deps as Record<string, unknown>)[name];
     if (backend && typeof backend === 'object') {
-      view[name] = observed(backend, (method) => audit.reached.push(`${name}.${method}`));
+      view[name] = observed(backend, (method) => {
+        if (reaches(method)) audit.reached.push(`${name}.${method}`);
+      });
     }
   }
   return view as T;

@@ -11,8 +11,8 @@ import { openMethods, stageMap } from './fuzz/stage-map';
 import { wireRequest } from './fuzz/wire';
 import { REPO_ROOT, startPrivateStage, stopPrivateStage } from './private-stage';
 
-// The front door under random and mutated requests: every API route of every service, SSM and
-// DynamoDB, through every principal, signed, unsigned and wrongly signed. A small seeded budget runs in
+// The front door under random and mutated requests: every API route of every service, SSM, DynamoDB
+// and STS, through every principal, signed, unsigned and wrongly signed. A small seeded budget runs in
 // `npm test`; `npm run fuzz -- --runs 5000 [--seed N]` runs a long one (SECURITY.md has the figures).
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -50,6 +50,9 @@ test(
     for (const service of Object.values(services)) {
       for (const role of service.roles) credentials.set(role, stage.credentialsForRole(role, 'fuzz'));
     }
+    const roleArns = [...credentials.keys()]
+      .filter((name) => name !== 'developer')
+      .map((role) => `arn:aws:iam::${stage.description.accountId}:role/${role}`);
     const isOpenMethod = openMethods(map, urls);
     const tally = new Tally();
     console.log(
@@ -58,7 +61,8 @@ test(
     );
     const started = Date.now();
 
-    const property = fc.asyncProperty(fuzzCases(map, urls, [...credentials.keys()]), async (fuzzCase) => {
+    const cases = fuzzCases(map, urls, [...credentials.keys()], roleArns);
+    const property = fc.asyncProperty(cases, async (fuzzCase) => {
       const before = audits.length;
       const wire = await wireRequest(fuzzCase, host, credentials, new Date());
       const answer = await rawExchange(hostname, Number(port), wire.bytes, {
@@ -83,9 +87,12 @@ test(
     }
 
     // The stage still serves: a function, SSM and DynamoDB answer a valid call.
+    let probed: RequestAudit[] = [];
     const probe = async (fuzzCase: FuzzCase) => {
+      const before = audits.length;
       const wire = await wireRequest(fuzzCase, host, credentials, new Date());
       const answer = await rawExchange(hostname, Number(port), wire.bytes);
+      probed = await settledAudits(before, answer);
       return `${answer?.status} ${answer?.body.toString().slice(0, 200)}`;
     };
     const signed = {
@@ -107,6 +114,21 @@ test(
       await probe(jsonCall('ssm', 'AmazonSSM.GetParameter', '{"Name":"/local/users/url"}', signed)),
     ).toMatch(/^200 /);
     expect(await probe(jsonCall('dynamodb', 'DynamoDB_20120810.ListTables', '{}', signed))).toMatch(/^200 /);
+    // STS still answers, and issuing a role's credentials is what the audit sees (the check above
+    // relies on it).
+    const sts = (params: Record<string, string>): FuzzCase => ({
+      ...signed,
+      service: 'sts',
+      method: 'POST',
+      path: '/',
+      query: [],
+      headers: [['content-type', 'application/x-www-form-urlencoded; charset=utf-8']],
+      body: new URLSearchParams({ Version: '2011-06-15', ...params }).toString(),
+    });
+    expect(await probe(sts({ Action: 'GetCallerIdentity' }))).toMatch(/^200 <GetCallerIdentityResponse/);
+    const assumed = sts({ Action: 'AssumeRole', RoleArn: roleArns[0] ?? '', RoleSessionName: 'fuzz-probe' });
+    expect(await probe(assumed)).toMatch(/^200 <AssumeRoleResponse/);
+    expect(probed.flatMap((audit) => audit.reached)).toContain('keys.roleSession');
   },
   Math.max(120_000, RUNS * 1_000),
 );
@@ -159,7 +181,9 @@ class Tally {
     this.count(`mutation ${fuzzCase.mutation.kind}`);
     this.count(answer ? `status ${answer.status}` : 'closed without an answer');
     if (own?.reached.includes('lambda.invoke')) this.count('function invoked');
-    if (own?.reached.some((call) => !call.startsWith('lambda'))) this.count('ssm/dynamodb reached');
+    if (own?.reached.some((call) => call.startsWith('ssm') || call.startsWith('dynamodb')))
+      this.count('ssm/dynamodb reached');
+    if (own?.reached.includes('keys.roleSession')) this.count('credentials issued');
     if (own?.decisions.some((decision) => decision.effect !== 'Allow')) this.count('denied by IAM');
   }
 

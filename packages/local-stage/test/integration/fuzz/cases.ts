@@ -35,7 +35,7 @@ export type Mutation =
 
 /** One request the fuzz suite sends: what a client means to send, who signs it, what then changes. */
 export interface FuzzCase {
-  service: 'execute-api' | 'ssm' | 'dynamodb';
+  service: 'execute-api' | 'ssm' | 'dynamodb' | 'sts';
   method: string;
   /** The path as sent, already percent-encoded. */
   path: string;
@@ -369,6 +369,111 @@ function dynamodbCase(tables: Table[]) {
   });
 }
 
+/** STS's API version: any other is an unknown operation. */
+const STS_VERSION = '2011-06-15';
+
+/**
+ * The parameters of an STS call on the Query protocol: GetCallerIdentity, AssumeRole of a role of the
+ * stage (each principal's, as every function role's trust allows only Lambda, and none but the
+ * developer's, as the stage's trust deviation allows it), of a role that is not there or another
+ * account's, with each parameter's bounds crossed and the parameters AssumeRole refuses; sometimes an
+ * action STS has and the stage does not, or none at all.
+ */
+function stsParameters(roleArns: string[]) {
+  const roleArn = mostly(
+    fc.constantFrom(...roleArns),
+    fc.oneof(
+      fc.constantFrom(
+        'arn:aws:iam::000000000000:role/no-such-role',
+        'arn:aws:iam::111111111111:role/orders-local-us-east-1-lambdaRole',
+        'arn:aws:iam::000000000000:user/local-developer',
+        'role',
+      ),
+      anyText,
+    ),
+  );
+  const sessionName = mostly(
+    token,
+    fc.oneof(fc.constantFrom('a', 'x'.repeat(65), 'has space', '*'), anyText),
+  );
+  // Most calls name no duration or one every role allows; the rest cross a bound (a role's maximum
+  // session is 1 hour unless it says more).
+  const duration = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(null) },
+    { weight: 2, arbitrary: fc.constantFrom('900', '3600') },
+    {
+      weight: 2,
+      arbitrary: fc.oneof(
+        fc.constantFrom('43200', '899', '43201', '-1', '1e9', 'abc', ''),
+        fc.integer({ min: 0, max: 50_000 }).map(String),
+      ),
+    },
+  );
+  const extra = fc.array(
+    fc.tuple(
+      fc.constantFrom(
+        'ExternalId',
+        'SourceIdentity',
+        'Policy',
+        'PolicyArns.member.1.arn',
+        'Tags.member.1.Key',
+        'TokenCode',
+        ...PROTOTYPE_NAMES,
+      ),
+      anyText,
+    ),
+    { maxLength: 2 },
+  );
+  const extras = fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: extra });
+  const version = mostly(fc.constant(STS_VERSION), fc.constantFrom('2011-06-14', ''));
+  const assumeRole = fc
+    .record({ version, roleArn, sessionName, duration, extra: extras })
+    .map(({ version: v, roleArn: arn, sessionName: name, duration: seconds, extra: more }) => [
+      ['Action', 'AssumeRole'],
+      ['Version', v],
+      ['RoleArn', arn],
+      ['RoleSessionName', name],
+      ...(seconds === null ? [] : [['DurationSeconds', seconds]]),
+      ...more,
+    ]);
+  const callerIdentity = version.map((v) => [
+    ['Action', 'GetCallerIdentity'],
+    ['Version', v],
+  ]);
+  const other = fc
+    .tuple(fc.constantFrom('GetSessionToken', 'DecodeAuthorizationMessage', 'NoSuchAction', ''), version)
+    .map(([action, v]) => [...(action ? [['Action', action]] : []), ['Version', v]]);
+  return fc.oneof(
+    { weight: 3, arbitrary: callerIdentity },
+    { weight: 5, arbitrary: assumeRole },
+    { weight: 1, arbitrary: other },
+  ) as fc.Arbitrary<Array<[string, string]>>;
+}
+
+/**
+ * STS as the AWS SDK and CLI call it (a form-encoded POST to the endpoint's root), and as a presigned
+ * GetCallerIdentity is sent (a GET with the parameters in the query string); sometimes a body that is
+ * not a form at all.
+ */
+function stsCase(roleArns: string[]) {
+  return fc
+    .record({
+      params: stsParameters(roleArns),
+      inQuery: fc.integer({ min: 0, max: 4 }).map((roll) => roll === 0),
+      odd: fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: printable }),
+    })
+    .map(({ params, inQuery, odd }) => ({
+      service: 'sts' as const,
+      method: inQuery ? 'GET' : 'POST',
+      path: '/',
+      query: inQuery ? params : [],
+      headers: inQuery
+        ? []
+        : ([['content-type', 'application/x-www-form-urlencoded; charset=utf-8']] as Array<[string, string]>),
+      body: inQuery ? '' : (odd ?? new URLSearchParams(params).toString()),
+    }));
+}
+
 const FLAWS: Flaw[] = [
   'wrong-secret',
   'unknown-key',
@@ -448,21 +553,24 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 /**
- * Every request the fuzz suite can send: to each API route of each service, to SSM and to DynamoDB,
- * signed by each principal (or not, or wrongly), then possibly mutated.
+ * Every request the fuzz suite can send: to each API route of each service, to SSM, to DynamoDB and to
+ * STS, signed by each principal (or not, or wrongly), then possibly mutated. `roleArns` are the roles
+ * STS may be asked to hand out.
  *
  * @example
- * fc.sample(fuzzCases(map, urls, ['developer', 'users-local-us-east-1-lambdaRole']), 1);
+ * fc.sample(fuzzCases(map, urls, ['developer', 'users-local-us-east-1-lambdaRole'], roleArns), 1);
  */
 export function fuzzCases(
   map: StageMap,
   urls: ReadonlyMap<string, string>,
   principals: string[],
+  roleArns: string[],
 ): fc.Arbitrary<FuzzCase> {
   const request = fc.oneof(
     { weight: 5, arbitrary: executeApiCase(map, urls) },
     { weight: 2, arbitrary: ssmCase },
     { weight: 2, arbitrary: dynamodbCase(map.tables) },
+    { weight: 2, arbitrary: stsCase(roleArns) },
   );
   return fc
     .tuple(request, signer(principals), mutation)

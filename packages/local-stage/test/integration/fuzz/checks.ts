@@ -12,6 +12,8 @@ import type { WireRequest } from './wire';
  *   authorized without a valid signature; nothing reached without at least one decision, all Allow.
  *   A method without authorization (`NONE`) is the one exception, as on API Gateway.
  * - The same for the calls the request led to (a function's own calls to SSM, DynamoDB, other APIs).
+ * - No credentials in an answer (STS AssumeRole) unless the request was validly signed and the stage
+ *   issued them after decisions that were all Allow.
  *
  * @example
  * expect(violations(wire, answer, audits, openMethods(map, urls))).toEqual([]);
@@ -35,6 +37,12 @@ export function violations(
   if (own && !open && !wire.validlySigned && (own.reached.length > 0 || own.decisions.length > 0)) {
     found.push(
       `without a valid signature, reached [${own.reached.join(', ')}] after ${own.decisions.length} access decisions`,
+    );
+  }
+  const issued = own?.reached.includes('keys.roleSession') ?? false;
+  if (answer && /<SecretAccessKey>/.test(answer.body.toString()) && !(wire.validlySigned && issued)) {
+    found.push(
+      `answered credentials (${answer.status}) ${wire.validlySigned ? 'that the stage did not issue' : 'without a valid signature'}`,
     );
   }
   for (const audit of audits) {

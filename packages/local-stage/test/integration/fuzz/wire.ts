@@ -26,7 +26,7 @@ const SIGNING_SHIFT: Partial<Record<Flaw, number>> = {
   expired: -20 * MINUTE,
   future: 20 * MINUTE,
 };
-const OTHER_SERVICE = { 'execute-api': 'ssm', ssm: 'dynamodb', dynamodb: 'execute-api' } as const;
+const OTHER_SERVICE = { 'execute-api': 'ssm', ssm: 'dynamodb', dynamodb: 'sts', sts: 'execute-api' } as const;
 
 /**
  * Signs a case as its signer says (or not), applies its mutation and gives the bytes to send.
@@ -99,9 +99,10 @@ async function sign(
   const signingDate = new Date(now.getTime() + (SIGNING_SHIFT[signer.flaw as Flaw] ?? 0));
   let signed: { query?: Record<string, unknown>; headers: Record<string, unknown> };
   try {
-    // Presigned URLs are API Gateway's; the JSON services are called with an Authorization header.
+    // Presigned URLs are API Gateway's, and STS's GET (a presigned GetCallerIdentity proves an
+    // identity to another party); the JSON services are called with an Authorization header.
     signed =
-      signer.kind === 'presigned' && fuzzCase.service === 'execute-api'
+      signer.kind === 'presigned' && presignable(fuzzCase)
         ? await smithy.presign(toSign, { signingDate, expiresIn: 300 })
         : await smithy.sign(toSign, { signingDate });
   } catch {
@@ -123,6 +124,10 @@ async function sign(
       // @smithy/signature-v4 leaves a `__proto__` query parameter out of what it signs.
       !fuzzCase.query.some(([name]) => name === '__proto__'),
   };
+}
+
+function presignable(fuzzCase: FuzzCase): boolean {
+  return fuzzCase.service === 'execute-api' || (fuzzCase.service === 'sts' && fuzzCase.method === 'GET');
 }
 
 function flawed(key: Credentials, flaw: Flaw | undefined): Credentials {
