@@ -95,7 +95,7 @@ export async function measureReliability(
   }
 }
 
-/** A local stage in a child process (reliability-stage.ts), and signed requests to it. */
+/** A local stage in a child process (stage-child.ts, without function logs), and signed requests to it. */
 class StageProcess {
   private readonly agent: Agent = keepAliveAgent(1000);
 
@@ -105,7 +105,7 @@ class StageProcess {
   ) {}
 
   static async start(persist?: string): Promise<StageProcess> {
-    const args = ['--import', 'tsx', join(__dirname, 'reliability-stage.ts')];
+    const args = ['--import', 'tsx', join(__dirname, 'stage-child.ts'), '--quiet'];
     const child = WatchedChild.spawn(process.execPath, persist ? [...args, '--persist', persist] : args, {
       name: 'local stage (reliability)',
       cwd: REPO_ROOT,
