@@ -17,6 +17,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlink
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findServices, nodeServerlessRunner, type ServiceDir } from '@internal-apis/local-stage/packaging';
+import type { Template } from '@internal-apis/serverless-conventions/template';
 import { parse } from 'yaml';
 import { stageKind } from '../lib/deploy-services';
 import { scaffoldService } from '../lib/new-service';
@@ -30,7 +31,6 @@ import {
   methodsWithoutIam,
   prefixLogGroupGrants,
   type TableProtection,
-  type Template,
   tablesNotProtectedAs,
   unpinnedCalleeGrants,
 } from './template-checks';

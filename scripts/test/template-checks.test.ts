@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation's ${Name} and Serverless's ${param:…} syntax
+import type { PolicyStatement, Template } from '@internal-apis/serverless-conventions/template';
 import {
   functionsNotOn,
   functionsWithoutOwnZip,
@@ -8,8 +9,6 @@ import {
   invalidInvokeResources,
   methodsWithoutIam,
   prefixLogGroupGrants,
-  type Statement,
-  type Template,
   tablesNotProtectedAs,
   unpinnedCalleeGrants,
 } from './template-checks';
@@ -20,7 +19,7 @@ const GOOD_INVOKE =
 const GOOD_PARAMETER = 'arn:#{AWS::Partition}:ssm:#{AWS::Region}:#{AWS::AccountId}:parameter/ci/users/url';
 
 /** A template whose one role has `statements`, with the users API id parameter declared. */
-function withStatements(...statements: Statement[]): Template {
+function withStatements(...statements: PolicyStatement[]): Template {
   return {
     Parameters: { UsersApiId: USERS_API_ID },
     Resources: {
@@ -35,7 +34,7 @@ function withStatements(...statements: Statement[]): Template {
 /** `Fn::Sub` written as serverless-pseudo-parameters' `#{…}`, as the services' serverless.yml do. */
 const sub = (text: string) => ({ 'Fn::Sub': text.replaceAll('#{', '$' + '{') });
 
-const invoke = (resource: unknown): Statement => ({
+const invoke = (resource: unknown): PolicyStatement => ({
   Effect: 'Allow',
   Action: ['execute-api:Invoke'],
   Resource: resource,
@@ -190,7 +189,7 @@ describe('the template checks the packaging test relies on', () => {
   });
 
   it('find log-group grants with a wildcard in the group name', () => {
-    const logs = (arn: string): Statement => ({
+    const logs = (arn: string): PolicyStatement => ({
       Effect: 'Allow',
       Action: 'logs:PutLogEvents',
       Resource: sub(arn),

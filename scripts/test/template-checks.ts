@@ -3,29 +3,16 @@
  * the violations it found as sentences, so a failing test says exactly what to fix.
  */
 
-export interface Template {
-  Parameters?: Record<string, { Type?: string; Default?: unknown }>;
-  Resources?: Record<string, TemplateResource>;
-}
-
-export interface TemplateResource {
-  Type?: string;
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-  Metadata?: Record<string, unknown>;
-  Properties?: Record<string, unknown>;
-}
-
-export interface Statement {
-  Sid?: string;
-  Effect?: string;
-  Action?: string | string[];
-  Resource?: unknown;
-}
+import {
+  asArray,
+  type PolicyStatement,
+  resourcesOfType,
+  type Template,
+} from '@internal-apis/serverless-conventions/template';
 
 interface LocatedStatement {
   where: string;
-  statement: Statement;
+  statement: PolicyStatement;
   /** The logical id of the role, policy or managed policy holding it. */
   holder: string;
 }
@@ -38,15 +25,6 @@ const EXECUTE_API_ACTIONS = [
   'execute-api:InvalidateCache',
   'execute-api:ManageConnections',
 ];
-
-function resourcesOfType(template: Template, type: string) {
-  return Object.entries(template.Resources ?? {}).filter(([, resource]) => resource.Type === type);
-}
-
-function asArray<T>(value: T | T[] | undefined): T[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
 
 /** Every IAM statement of the template's roles, policies and managed policies, with where it is. */
 export function iamStatements(template: Template): LocatedStatement[] {
@@ -62,7 +40,7 @@ export function iamStatements(template: Template): LocatedStatement[] {
     }
   }
   return documents.flatMap(({ where, document }) =>
-    asArray((document as { Statement?: Statement | Statement[] } | undefined)?.Statement).map(
+    asArray((document as { Statement?: PolicyStatement | PolicyStatement[] } | undefined)?.Statement).map(
       (statement, index) => ({
         where: `${where} statement ${index}`,
         statement,
