@@ -41,3 +41,28 @@ export function requireStage(stage: string | undefined, fallback?: string): stri
   }
   return resolved;
 }
+
+/**
+ * Runs a script's command line: `--help` prints `usage`; a UsageError prints its message and
+ * `usage`, and exits 1; anything else is the command's own exit code or error.
+ *
+ * @example
+ * process.exitCode = await withUsage(argv, USAGE, async () => { … return 0; });
+ */
+export async function withUsage(
+  argv: string[],
+  usage: string,
+  command: () => Promise<number>,
+): Promise<number> {
+  if (wantsHelp(argv)) {
+    console.log(usage);
+    return 0;
+  }
+  try {
+    return await command();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${usage}`);
+    return 1;
+  }
+}

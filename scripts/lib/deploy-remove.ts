@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
-import { requireStage, UsageError, usageErrors, wantsHelp } from './cli-args';
-import { regionFor } from './deploy';
+import { UsageError, withUsage } from './cli-args';
 import { type RunCommand, runStreaming } from './deploy-runner';
-import { type ServiceDeployInfo, servicesForStage, stageKind } from './deploy-services';
+import { type ServiceDeployInfo, stageKind } from './deploy-services';
 import { awsDeployState, type DeployState } from './deploy-state';
+import { stageTarget } from './stage-args';
 
 const USAGE = `Usage: npm run remove -- --stage dev [--region eu-west-1] [--service users [--with-callers]]
 
@@ -56,49 +55,38 @@ export async function removeServices(
   repoRoot: string,
   deps: RemoveDependencies = awsRemoveDependencies(),
 ): Promise<number> {
-  if (wantsHelp(argv)) {
-    console.log(USAGE);
-    return 0;
-  }
-  let plan: { stage: string; region: string; targets: ServiceDeployInfo[]; all: ServiceDeployInfo[] };
-  try {
-    const options = {
-      stage: { type: 'string' },
-      region: { type: 'string' },
-      service: { type: 'string' },
-      'with-callers': { type: 'boolean' },
-    } as const;
-    const { values } = usageErrors(() => parseArgs({ args: argv, options }));
-    const stage = requireStage(values.stage);
-    const all = servicesForStage(repoRoot, stage);
-    plan = { stage, region: regionFor(values.region, deps.env), targets: all, all };
-    if (values.service !== undefined) {
-      const target = all.find((service) => service.name === values.service);
-      if (!target) {
-        throw new UsageError(
-          `No service named "${values.service}"; services: ${all.map((s) => s.name).join(', ')}`,
-        );
-      }
-      const callers = values['with-callers'] ? callersOf(target.name, all) : [];
-      plan.targets = all.filter((service) => service === target || callers.includes(service));
-    } else if (values['with-callers']) {
-      throw new UsageError('--with-callers goes with --service');
+  return withUsage(argv, USAGE, async () => {
+    const plan = removalPlan(argv, repoRoot, deps.env);
+    const state = deps.state(plan.region);
+    const blocking = await deployedCallersLeftBehind(plan.targets, plan.all, state);
+    if (blocking.length > 0) {
+      console.error(
+        `Refusing to remove ${plan.targets.map((s) => s.name).join(', ')} from stage ${plan.stage}: ${blocking.join('; ')}. ` +
+          'Their calls would fail (403) once it is gone. Remove them first, or add --with-callers to remove them too.',
+      );
+      return 1;
     }
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 1;
+    return removeInOrder(plan.stage, plan.region, [...plan.targets].reverse(), repoRoot, deps, state);
+  });
+}
+
+interface RemovalPlan {
+  stage: string;
+  region: string;
+  /** What to remove, in deploy order. */
+  targets: ServiceDeployInfo[];
+  all: ServiceDeployInfo[];
+}
+
+function removalPlan(argv: string[], repoRoot: string, env: NodeJS.ProcessEnv): RemovalPlan {
+  const { stage, region, services, service, flags } = stageTarget(argv, repoRoot, env, ['with-callers']);
+  if (!service) {
+    if (flags['with-callers']) throw new UsageError('--with-callers goes with --service');
+    return { stage, region, targets: services, all: services };
   }
-  const state = deps.state(plan.region);
-  const blocking = await deployedCallersLeftBehind(plan.targets, plan.all, state);
-  if (blocking.length > 0) {
-    console.error(
-      `Refusing to remove ${plan.targets.map((s) => s.name).join(', ')} from stage ${plan.stage}: ${blocking.join('; ')}. ` +
-        'Their calls would fail (403) once it is gone. Remove them first, or add --with-callers to remove them too.',
-    );
-    return 1;
-  }
-  return removeInOrder(plan.stage, plan.region, [...plan.targets].reverse(), repoRoot, deps, state);
+  const callers = flags['with-callers'] ? callersOf(service.name, services) : [];
+  const targets = services.filter((candidate) => candidate === service || callers.includes(candidate));
+  return { stage, region, targets, all: services };
 }
 
 async function deployedCallersLeftBehind(

@@ -1,12 +1,12 @@
-import { parseArgs } from 'node:util';
 import { stageNameProblems } from '@internal-apis/serverless-conventions/names';
-import { requireStage, UsageError, usageErrors, wantsHelp } from './cli-args';
+import { withUsage } from './cli-args';
 import { checkDeployedStage } from './deploy-check';
 import { awsLogsRoleApi, ensureApiGatewayLogsRole, type LogsRoleApi } from './deploy-logs-role';
 import { decideDeploy } from './deploy-plan';
 import { type CommandResult, deployOutcome, type RunCommand, runStreaming } from './deploy-runner';
-import { type ServiceDeployInfo, servicesForStage } from './deploy-services';
+import type { ServiceDeployInfo } from './deploy-services';
 import { awsDeployState, type CallerIdentity, callerIdentity, type DeployState } from './deploy-state';
+import { stageTarget } from './stage-args';
 
 const USAGE = `Usage: npm run deploy -- --stage dev [--region eu-west-1] [--service orders]
 
@@ -52,18 +52,6 @@ interface DeployRun {
 }
 
 /**
- * The AWS region for a deploy: `--region`, else `AWS_REGION`, else `AWS_DEFAULT_REGION` (the AWS
- * CLI's variable, which the SDK and serverless ignore), else serverless-common.yml's us-east-1.
- * It is passed to serverless explicitly, so both always agree.
- *
- * @example
- * regionFor(undefined, { AWS_DEFAULT_REGION: 'eu-west-1' }); // 'eu-west-1'
- */
-export function regionFor(option: string | undefined, env: NodeJS.ProcessEnv): string {
-  return option || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
-}
-
-/**
  * `npm run deploy`: deploys the services in dependency order, each caller with its callees' current
  * API ids, then checks the stage.
  *
@@ -75,47 +63,24 @@ export async function deployAll(
   repoRoot: string,
   deps: DeployDependencies = awsDeployDependencies(),
 ): Promise<number> {
-  if (wantsHelp(argv)) {
-    console.log(USAGE);
-    return 0;
-  }
-  try {
-    const run = planRun(argv, repoRoot, deps.env);
-    await preflight(run, deps);
-    const code = await deployInOrder(run, deps);
-    if (code !== 0) return code;
-    return await postDeployCheck(run, deps.state(run.region));
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`);
-      return 1;
-    }
-    if (error instanceof DeployRefused) {
+  return withUsage(argv, USAGE, async () => {
+    try {
+      const run = planRun(argv, repoRoot, deps.env);
+      await preflight(run, deps);
+      const code = await deployInOrder(run, deps);
+      if (code !== 0) return code;
+      return await postDeployCheck(run, deps.state(run.region));
+    } catch (error) {
+      if (!(error instanceof DeployRefused)) throw error;
       console.error(`\n${error.message}`);
       return 1;
     }
-    throw error;
-  }
+  });
 }
 
 function planRun(argv: string[], repoRoot: string, env: NodeJS.ProcessEnv): DeployRun {
-  const options = {
-    stage: { type: 'string' },
-    region: { type: 'string' },
-    service: { type: 'string' },
-  } as const;
-  const { values } = usageErrors(() => parseArgs({ args: argv, options }));
-  const stage = requireStage(values.stage);
-  const region = regionFor(values.region, env);
-  const allServices = servicesForStage(repoRoot, stage);
-  const services = values.service
-    ? allServices.filter((service) => service.name === values.service)
-    : allServices;
-  if (services.length === 0) {
-    throw new UsageError(
-      `No service named "${values.service}"; services: ${allServices.map((s) => s.name).join(', ')}`,
-    );
-  }
+  const { stage, region, services: allServices, service } = stageTarget(argv, repoRoot, env);
+  const services = service ? [service] : allServices;
   const problems = stageNameProblems(stage, region, allServices);
   if (problems.length > 0) throw new DeployRefused(`${problems.join('\n  ')}\nNothing was deployed.`);
   return { stage, region, services, allServices };

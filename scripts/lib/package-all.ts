@@ -5,7 +5,7 @@ import {
   PackagingError,
   packageServices,
 } from '@internal-apis/local-stage/packaging';
-import { requireStage, UsageError, usageErrors, wantsHelp } from './cli-args';
+import { requireStage, UsageError, usageErrors, withUsage } from './cli-args';
 
 const USAGE = `Usage: npm run package -- [--stage local] [--force] [--concurrency 2]
 
@@ -19,28 +19,26 @@ service's .serverless/ when its sources and config are unchanged.`;
  * process.exitCode = await packageAll(['--stage', 'local'], repoRoot);
  */
 export async function packageAll(argv: string[], repoRoot: string): Promise<number> {
-  if (wantsHelp(argv)) {
-    console.log(USAGE);
-    return 0;
-  }
-  try {
+  return withUsage(argv, USAGE, async () => {
     const started = Date.now();
     const services = findServices(repoRoot);
     const options = packageOptions(argv, repoRoot);
-    await packageServices(services, {
-      ...options,
-      onProgress: ({ service, state, ms }) => {
-        if (state !== 'packaging')
-          console.log(`${service.padEnd(20)} ${state}${ms === undefined ? '' : ` in ${ms} ms`}`);
-      },
-    });
+    try {
+      await packageServices(services, {
+        ...options,
+        onProgress: ({ service, state, ms }) => {
+          if (state !== 'packaging')
+            console.log(`${service.padEnd(20)} ${state}${ms === undefined ? '' : ` in ${ms} ms`}`);
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof PackagingError)) throw error;
+      console.error(error.message);
+      return 1;
+    }
     console.log(`${services.length} services ready for stage ${options.stage} in ${Date.now() - started} ms`);
     return 0;
-  } catch (error) {
-    if (!(error instanceof UsageError || error instanceof PackagingError)) throw error;
-    console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : error.message);
-    return 1;
-  }
+  });
 }
 
 function packageOptions(argv: string[], repoRoot: string): PackageOptions {

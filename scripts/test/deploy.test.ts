@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import { type DeployDependencies, deployAll, regionFor } from '../lib/deploy';
+import { type DeployDependencies, deployAll } from '../lib/deploy';
+import { regionFor } from '../lib/stage-args';
 import {
   callerYml,
   FakeAccount,
