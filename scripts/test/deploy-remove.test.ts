@@ -2,16 +2,23 @@ import { rmSync } from 'node:fs';
 import type { RemoveDependencies } from '../lib/deploy-remove';
 import { callersOf, removeServices } from '../lib/deploy-remove';
 import { servicesForStage } from '../lib/deploy-services';
-import { callerYml, FakeAccount, fixtureRepo, READS_USERS, USERS_YML } from './fakes/deploy-fakes';
+import {
+  callerYml,
+  captureConsole,
+  type FakeAccount,
+  fixtureRepo,
+  USERS_YML,
+  usersAndCallers,
+} from './fakes/deploy-fakes';
 
 let root: string;
 let account: FakeAccount;
-let output: string[];
+let output: ReturnType<typeof captureConsole>;
 
 const deps = (): RemoveDependencies => ({ run: account.run, state: () => account, env: {} });
 const removed = () =>
   account.commands.filter(({ args }) => args[1] === 'remove').map(({ service }) => service);
-const printed = () => output.join('\n');
+const printed = () => output.text();
 
 async function deployAll(stage: string): Promise<void> {
   for (const name of ['users', 'notifications', 'orders']) {
@@ -21,17 +28,9 @@ async function deployAll(stage: string): Promise<void> {
 }
 
 beforeEach(async () => {
-  root = fixtureRepo({
-    users: USERS_YML,
-    orders: callerYml('orders'),
-    notifications: callerYml('notifications'),
-  });
-  account = new FakeAccount({ orders: READS_USERS, notifications: READS_USERS });
+  ({ root, account } = usersAndCallers());
   await deployAll('dev');
-  output = [];
-  const record = (...parts: unknown[]) => void output.push(parts.join(' '));
-  jest.spyOn(console, 'log').mockImplementation(record);
-  jest.spyOn(console, 'error').mockImplementation(record);
+  output = captureConsole();
 });
 afterEach(() => {
   jest.restoreAllMocks();

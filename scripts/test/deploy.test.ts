@@ -1,18 +1,11 @@
 import { rmSync } from 'node:fs';
 import { type DeployDependencies, deployAll } from '../lib/deploy';
 import { regionFor } from '../lib/stage-args';
-import {
-  callerYml,
-  FakeAccount,
-  fixtureRepo,
-  logsRoleSetUp,
-  READS_USERS,
-  USERS_YML,
-} from './fakes/deploy-fakes';
+import { captureConsole, type FakeAccount, logsRoleSetUp, usersAndCallers } from './fakes/deploy-fakes';
 
 let root: string;
 let account: FakeAccount;
-let output: string[];
+let output: ReturnType<typeof captureConsole>;
 
 function deps(overrides: Partial<DeployDependencies> = {}): DeployDependencies {
   return {
@@ -29,21 +22,13 @@ function deps(overrides: Partial<DeployDependencies> = {}): DeployDependencies {
   };
 }
 
-const printed = () => output.join('\n');
+const printed = () => output.text();
 const deploysOf = (service: string) =>
   account.commands.filter((command) => command.service === service && command.args[1] === 'deploy');
 
 beforeEach(() => {
-  root = fixtureRepo({
-    users: USERS_YML,
-    orders: callerYml('orders'),
-    notifications: callerYml('notifications'),
-  });
-  account = new FakeAccount({ orders: READS_USERS, notifications: READS_USERS });
-  output = [];
-  const record = (...parts: unknown[]) => void output.push(parts.join(' '));
-  jest.spyOn(console, 'log').mockImplementation(record);
-  jest.spyOn(console, 'error').mockImplementation(record);
+  ({ root, account } = usersAndCallers());
+  output = captureConsole();
 });
 afterEach(() => {
   jest.restoreAllMocks();
@@ -156,7 +141,7 @@ describe('deployAll', () => {
     await expect(deployAll(['--stage', 'dev'], root, noCredentials)).resolves.toBe(1);
 
     expect(account.commands).toEqual([]);
-    expect(output).toEqual([
+    expect(output.lines).toEqual([
       expect.stringContaining(
         'No usable AWS credentials for us-east-1: Could not load credentials from any providers\nSet AWS_PROFILE',
       ),

@@ -41,6 +41,36 @@ resources:
 
 export const COMMON_YML = 'stageKinds:\n  ci: ephemeral\n  prod: production\n';
 
+/**
+ * users and its two callers, orders and notifications, in a fixture repository, and an account
+ * where none is deployed yet. The caller removes `root` when done.
+ */
+export function usersAndCallers(): { root: string; account: FakeAccount } {
+  const root = fixtureRepo({
+    users: USERS_YML,
+    orders: callerYml('orders'),
+    notifications: callerYml('notifications'),
+  });
+  return { root, account: new FakeAccount({ orders: READS_USERS, notifications: READS_USERS }) };
+}
+
+/**
+ * Captures what the scripts print (console.log and console.error, in order) until
+ * `jest.restoreAllMocks()`: each call as one entry of `lines`, all of it as `text()`.
+ *
+ * @example
+ * const printed = captureConsole();
+ * await deployAll(['--stage', 'dev'], root, deps);
+ * expect(printed.text()).toContain('Post-deploy check');
+ */
+export function captureConsole(): { lines: string[]; text(): string } {
+  const lines: string[] = [];
+  const record = (...parts: unknown[]) => void lines.push(parts.join(' '));
+  jest.spyOn(console, 'log').mockImplementation(record);
+  jest.spyOn(console, 'error').mockImplementation(record);
+  return { lines, text: () => lines.join('\n') };
+}
+
 /** A repository with these services' serverless.yml and the shared serverless-common.yml. */
 export function fixtureRepo(serverlessYmls: Record<string, string>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'deploy-'));
