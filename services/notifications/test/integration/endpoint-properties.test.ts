@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import {
-  expectExplainedAnswer,
   hostileText,
   jsonBodies,
   propertyParameters,
   unicodeText,
 } from '@internal-apis/lambda-http/property-testing';
-import { sendRaw, signedClientFor, signedRequestFor } from '@internal-apis/stage-harness';
+import { createTestUser, explainedAnswer } from '@internal-apis/users/stage-testing';
 import fc from 'fast-check';
 
 // POST /notifications/welcome, sent random valid and invalid bodies (any Unicode, lone surrogates
@@ -20,20 +18,10 @@ const RUNS = propertyParameters({ numRuns: 20 });
 let userId: string;
 
 beforeAll(async () => {
-  const users = await signedClientFor('users');
-  const created = await users.post('/users', { email: `welcome-${randomUUID()}@example.com`, name: 'Ada' });
-  expect(created.status).toBe(201);
-  userId = created.data.id;
+  userId = (await createTestUser('welcome')).id;
 });
 
-async function welcome(body: string) {
-  const raw = await sendRaw(
-    await signedRequestFor('notifications', { method: 'POST', path: '/notifications/welcome', body }),
-  );
-  const answered = JSON.parse(raw.body);
-  expectExplainedAnswer(raw.status, answered, 'POST /notifications/welcome');
-  return { status: raw.status, body: answered };
-}
+const welcome = (body: string) => explainedAnswer('notifications', 'POST', '/notifications/welcome', body);
 
 test('POST /notifications/welcome answers 201, 400 naming fields, 413 or 422', async () => {
   const fields = { userId: fc.oneof(fc.constant(userId), fc.uuid(), hostileText()) };

@@ -2,23 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig, signedClientFor, stageTarget } from '@internal-apis/stage-harness';
+import { createTestUser } from '@internal-apis/users/stage-testing';
 import type { AxiosInstance } from 'axios';
 
 // A welcome message crosses two services: notifications reads the user through the users API (its
 // role may only GET users), renders the message and records it in its outbox table.
 
 let notifications: AxiosInstance;
-let users: AxiosInstance;
 
 beforeAll(async () => {
-  [notifications, users] = await Promise.all([signedClientFor('notifications'), signedClientFor('users')]);
+  notifications = await signedClientFor('notifications');
 });
 
-async function createUser(name: string) {
-  const response = await users.post('/users', { email: `welcome-${randomUUID()}@example.com`, name });
-  expect(response.status).toBe(201);
-  return response.data as { id: string; email: string };
-}
+const createUser = (name: string) => createTestUser('welcome', name);
 
 /** The outbox item, read straight from the table as the runner. */
 async function outboxItem(id: string) {

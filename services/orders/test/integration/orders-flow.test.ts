@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { serviceUrl, signedClientFor } from '@internal-apis/stage-harness';
+import { createTestUser } from '@internal-apis/users/stage-testing';
 import type { AxiosInstance } from 'axios';
 
 // Placing an order crosses two services: orders discovers the users URL in SSM and reads the user
@@ -12,11 +13,7 @@ beforeAll(async () => {
   [orders, users] = await Promise.all([signedClientFor('orders'), signedClientFor('users')]);
 });
 
-async function createUser() {
-  const response = await users.post('/users', { email: `buyer-${randomUUID()}@example.com`, name: 'Ada' });
-  expect(response.status).toBe(201);
-  return response.data as { id: string; email: string };
-}
+const createUser = () => createTestUser('buyer');
 
 const items = [
   { sku: 'BOOK-1', quantity: 2 },

@@ -10,6 +10,8 @@ import {
   stageTarget,
   withHeader,
 } from '@internal-apis/stage-harness';
+import type { User } from '@internal-apis/users/client';
+import { createTestUser } from '@internal-apis/users/stage-testing';
 
 // Every way a request to an `aws_iam` method can fail authentication, each answered before the users
 // code runs with the 403, `x-amzn-ErrorType` and message that API Gateway sends. Messages are matched
@@ -20,13 +22,10 @@ const INVALID_TOKEN = 'The security token included in the request is invalid.';
 const SIX_MINUTES = 6 * 60_000;
 const AMZ_DATE = String.raw`\d{8}T\d{6}Z`;
 
-let user: { id: string; email: string };
+let user: User;
 
 beforeAll(async () => {
-  const users = await signedClientFor('users');
-  const created = await users.post('/users', { email: `auth-${randomUUID()}@example.com`, name: 'Ada' });
-  expect(created.status).toBe(201);
-  user = created.data;
+  user = await createTestUser('auth');
 });
 
 const getUser = (options?: Parameters<typeof signedRequestFor>[2]) =>

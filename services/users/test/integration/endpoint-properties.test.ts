@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
-  expectExplainedAnswer,
   hostileText,
   jsonBodies,
   percentEncodeAnything,
   propertyParameters,
   unicodeText,
 } from '@internal-apis/lambda-http/property-testing';
-import { sendRaw, signedClientFor, signedRequestFor } from '@internal-apis/stage-harness';
+import type { User } from '@internal-apis/users/client';
+import { createTestUser, explainedAnswer, URL_TOO_LONG } from '@internal-apis/users/stage-testing';
 import fc from 'fast-check';
 
 // Every endpoint of the users API, sent random valid and invalid bodies, path ids and query strings
@@ -18,32 +18,7 @@ import fc from 'fast-check';
 
 const RUNS = propertyParameters({ numRuns: 20 });
 
-// A URL over API Gateway's limit (8192 characters) is refused before any function runs: AWS answers
-// 414, the local stage 431 (Node's limit on the request line and headers). Neither is a 5xx.
-const URL_TOO_LONG = [414, 431];
-
-/**
- * Sends exactly this path, query and body, signed as the runner, and reads the answer. A 403 must
- * come from API Gateway (it carries x-amzn-ErrorType: a path no route serves, or a signature over
- * a query the verifier canonicalizes otherwise), never from the users code.
- */
-async function answer(method: string, path: string, body?: string) {
-  const raw = await sendRaw(await signedRequestFor('users', { method, path, body }));
-  const parsed = raw.body === '' ? undefined : parseOrText(raw.body);
-  const what = `${method} ${path.slice(0, 80)}`;
-  expectExplainedAnswer(raw.status, parsed, what);
-  if (raw.status === 403 && !raw.headers['x-amzn-errortype'])
-    throw new Error(`${what}: 403 from the function`);
-  return { status: raw.status, body: parsed };
-}
-
-function parseOrText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
+const answer = (method: string, path: string, body?: string) => explainedAnswer('users', method, path, body);
 
 const userFields = {
   email: fc.oneof(
@@ -55,13 +30,10 @@ const userFields = {
 };
 const ids = (known: string) => fc.oneof(fc.constant(known), fc.uuid(), hostileText());
 
-let known: { id: string; email: string };
+let known: User;
 
 beforeAll(async () => {
-  const users = await signedClientFor('users');
-  const created = await users.post('/users', { email: `property-${randomUUID()}@example.com`, name: 'Ada' });
-  expect(created.status).toBe(201);
-  known = created.data;
+  known = await createTestUser('property');
 });
 
 test('POST /users answers 201, 400 naming fields, 409 or 413', async () => {
@@ -95,9 +67,7 @@ test('POST /users with a lone surrogate in the name answers 400 naming name', as
   const body = JSON.stringify({ email: `property-${randomUUID()}@example.com`, name: 'Ada \udc00' });
   const { status, body: answered } = await answer('POST', '/users', body);
   expect(status).toBe(400);
-  expect((answered as { fields: unknown }).fields).toEqual([
-    { path: 'name', message: expect.stringContaining('unpaired surrogate') },
-  ]);
+  expect(answered.fields).toEqual([{ path: 'name', message: expect.stringContaining('unpaired surrogate') }]);
 });
 
 test('GET /users/{id} answers 200 or 404 for any id, or API Gateway refuses the path', async () => {
