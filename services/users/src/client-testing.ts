@@ -4,7 +4,7 @@
  * `@internal-apis/users/client-testing` from unit tests only; no handler imports it, so no bundle
  * carries it.
  */
-import type { JsonPostRoute } from '@internal-apis/lambda-http/testing';
+import { awsSdkError, type JsonPostRoute } from '@internal-apis/lambda-http/testing';
 import type { User, UsersClient } from './client';
 import {
   CallerConfigurationError,
@@ -125,6 +125,84 @@ export function itAnswersEveryUsersFailure(
       expect(written).toEqual([]);
     },
   );
+}
+
+/**
+ * Declares the tests that keep a caller of users from blaming users for its own table: a valid body
+ * whose write fails because the table is missing, the role may not write or the credentials are
+ * refused answers 500 naming the caller's own configuration (`fault: 'caller'`, AWS's error type, no
+ * AWS message); one throttled or failed by DynamoDB answers 503 (`fault: 'aws'`). `doing` completes
+ * the message `This service cannot …`; `setup` builds a fresh route whose `db.failure` rejects every
+ * write.
+ *
+ * @example
+ * itBlamesItselfForItsOwnTable(validOrder, 'store the order', () => {
+ *   const db = new FakeDocumentClient();
+ *   const orders = createOrders({ tableName: 'orders-test', documentClient: db, users: fakeUsersClient([ada]) });
+ *   return { db, ...jsonPostRoute(createOrderHandler({ orders }), '/orders', db.commands) };
+ * });
+ */
+export function itBlamesItselfForItsOwnTable(
+  valid: Record<string, unknown>,
+  doing: string,
+  setup: () => JsonPostRoute & { db: { failure?: Error } },
+): void {
+  it.each([
+    ['its table is missing', 'ResourceNotFoundException', 'its own role or resources'],
+    ['its role may not write', 'AccessDeniedException', 'its own role or resources'],
+    ['its credentials are refused', 'UnrecognizedClientException', 'its own AWS credentials'],
+  ])('answers 500 naming its own configuration when %s (not blamed on users)', async (_case, name, what) => {
+    const { db, post } = setup();
+    db.failure = awsSdkError(name, { message: 'Requested resource not found: arn:aws:dynamodb:…' });
+    const response = await post(valid);
+    expect(response).toMatchObject({
+      statusCode: 500,
+      body: {
+        message: `This service cannot ${doing}: ${what} are at fault (${name})`,
+        fault: 'caller',
+        errorType: name,
+      },
+    });
+    expect(JSON.stringify(response.body)).not.toContain('Requested resource');
+  });
+
+  it('answers 503 when DynamoDB throttles or fails', async () => {
+    const { db, post } = setup();
+    db.failure = awsSdkError('ProvisionedThroughputExceededException');
+    expect(await post(valid)).toMatchObject({ statusCode: 503, body: { fault: 'aws' } });
+  });
+}
+
+/**
+ * Declares the test that a caller deployed without its table's environment variable answers 500
+ * naming the variable (`fault: 'caller'`). `unconfigured` builds the route from the handler's
+ * production defaults, which read the variable.
+ *
+ * @example
+ * itNamesItsMissingTableVariable('ORDERS_TABLE', validOrder, () =>
+ *   jsonPostRoute(createOrderHandler({ logger: recordingLogger() }), '/orders', []),
+ * );
+ */
+export function itNamesItsMissingTableVariable(
+  variable: string,
+  valid: Record<string, unknown>,
+  unconfigured: () => JsonPostRoute,
+): void {
+  it(`answers 500 naming ${variable} when the function was deployed without it`, async () => {
+    const saved = process.env[variable];
+    delete process.env[variable];
+    try {
+      expect(await unconfigured().post(valid)).toMatchObject({
+        statusCode: 500,
+        body: {
+          message: `This service is not configured: its ${variable} variable is not set`,
+          fault: 'caller',
+        },
+      });
+    } finally {
+      if (saved !== undefined) process.env[variable] = saved;
+    }
+  });
 }
 
 function outage(

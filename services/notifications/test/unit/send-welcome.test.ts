@@ -1,10 +1,15 @@
 import {
-  awsSdkError,
   itRefusesMalformedJsonBodies,
   jsonPostRoute,
   recordingLogger,
 } from '@internal-apis/lambda-http/testing';
-import { ada, fakeUsersClient, itAnswersEveryUsersFailure } from '@internal-apis/users/client-testing';
+import {
+  ada,
+  fakeUsersClient,
+  itAnswersEveryUsersFailure,
+  itBlamesItselfForItsOwnTable,
+  itNamesItsMissingTableVariable,
+} from '@internal-apis/users/client-testing';
 import { sendWelcomeHandler } from '../../src/handlers/send-welcome';
 import { createNotifications } from '../../src/notifications';
 import { FakeDocumentClient } from './fakes';
@@ -65,49 +70,9 @@ describe('POST /notifications/welcome', () => {
 
   itAnswersEveryUsersFailure({ userId: ada.id }, setup);
 
-  it.each([
-    ['its table is missing', 'ResourceNotFoundException', 'its own role or resources'],
-    ['its role may not write', 'AccessDeniedException', 'its own role or resources'],
-    ['its credentials are refused', 'UnrecognizedClientException', 'its own AWS credentials'],
-  ])('answers 500 naming its own configuration when %s (not blamed on users)', async (_case, name, what) => {
-    const { db, post } = setup();
-    db.failure = awsSdkError(name, { message: 'Requested resource not found: arn:aws:dynamodb:…' });
-    const response = await post({ userId: ada.id });
-    expect(response).toMatchObject({
-      statusCode: 500,
-      body: {
-        message: `This service cannot record the notification: ${what} are at fault (${name})`,
-        fault: 'caller',
-        errorType: name,
-      },
-    });
-    expect(JSON.stringify(response.body)).not.toContain('Requested resource');
-  });
+  itBlamesItselfForItsOwnTable({ userId: ada.id }, 'record the notification', setup);
 
-  it('answers 503 when DynamoDB throttles or fails', async () => {
-    const { db, post } = setup();
-    db.failure = awsSdkError('ProvisionedThroughputExceededException');
-    expect(await post({ userId: ada.id })).toMatchObject({ statusCode: 503, body: { fault: 'aws' } });
-  });
-
-  it('answers 500 naming OUTBOX_TABLE when the function was deployed without it', async () => {
-    const saved = process.env.OUTBOX_TABLE;
-    delete process.env.OUTBOX_TABLE;
-    try {
-      const route = jsonPostRoute(
-        sendWelcomeHandler({ logger: recordingLogger() }),
-        '/notifications/welcome',
-        [],
-      );
-      expect(await route.post({ userId: ada.id })).toMatchObject({
-        statusCode: 500,
-        body: {
-          message: 'This service is not configured: its OUTBOX_TABLE variable is not set',
-          fault: 'caller',
-        },
-      });
-    } finally {
-      if (saved !== undefined) process.env.OUTBOX_TABLE = saved;
-    }
-  });
+  itNamesItsMissingTableVariable('OUTBOX_TABLE', { userId: ada.id }, () =>
+    jsonPostRoute(sendWelcomeHandler({ logger: recordingLogger() }), '/notifications/welcome', []),
+  );
 });

@@ -1,10 +1,15 @@
 import {
-  awsSdkError,
   itRefusesMalformedJsonBodies,
   jsonPostRoute,
   recordingLogger,
 } from '@internal-apis/lambda-http/testing';
-import { ada, fakeUsersClient, itAnswersEveryUsersFailure } from '@internal-apis/users/client-testing';
+import {
+  ada,
+  fakeUsersClient,
+  itAnswersEveryUsersFailure,
+  itBlamesItselfForItsOwnTable,
+  itNamesItsMissingTableVariable,
+} from '@internal-apis/users/client-testing';
 import { createOrderHandler } from '../../src/handlers/create-order';
 import { createOrders } from '../../src/orders';
 import { FakeDocumentClient } from './fakes';
@@ -73,45 +78,9 @@ describe('POST /orders', () => {
 
   itAnswersEveryUsersFailure(validOrder, setup);
 
-  it.each([
-    ['its table is missing', 'ResourceNotFoundException', 'its own role or resources'],
-    ['its role may not write', 'AccessDeniedException', 'its own role or resources'],
-    ['its credentials are refused', 'UnrecognizedClientException', 'its own AWS credentials'],
-  ])('answers 500 naming its own configuration when %s (not blamed on users)', async (_case, name, what) => {
-    const { db, post } = setup();
-    db.failure = awsSdkError(name, { message: 'Requested resource not found: arn:aws:dynamodb:…' });
-    const response = await post(validOrder);
-    expect(response).toMatchObject({
-      statusCode: 500,
-      body: {
-        message: `This service cannot store the order: ${what} are at fault (${name})`,
-        fault: 'caller',
-        errorType: name,
-      },
-    });
-    expect(JSON.stringify(response.body)).not.toContain('Requested resource');
-  });
+  itBlamesItselfForItsOwnTable(validOrder, 'store the order', setup);
 
-  it('answers 503 when DynamoDB throttles or fails', async () => {
-    const { db, post } = setup();
-    db.failure = awsSdkError('ProvisionedThroughputExceededException');
-    expect(await post(validOrder)).toMatchObject({ statusCode: 503, body: { fault: 'aws' } });
-  });
-
-  it('answers 500 naming ORDERS_TABLE when the function was deployed without it', async () => {
-    const saved = process.env.ORDERS_TABLE;
-    delete process.env.ORDERS_TABLE;
-    try {
-      const route = jsonPostRoute(createOrderHandler({ logger: recordingLogger() }), '/orders', []);
-      expect(await route.post(validOrder)).toMatchObject({
-        statusCode: 500,
-        body: {
-          message: 'This service is not configured: its ORDERS_TABLE variable is not set',
-          fault: 'caller',
-        },
-      });
-    } finally {
-      if (saved !== undefined) process.env.ORDERS_TABLE = saved;
-    }
-  });
+  itNamesItsMissingTableVariable('ORDERS_TABLE', validOrder, () =>
+    jsonPostRoute(createOrderHandler({ logger: recordingLogger() }), '/orders', []),
+  );
 });
