@@ -7,7 +7,7 @@ import {
   UnprocessableEntityError,
   withinInvocation,
 } from '@internal-apis/lambda-http';
-import { createSignedClient, NetworkError, RequestTimeoutError } from '@internal-apis/signed-client';
+import { NetworkError, RequestTimeoutError } from '@internal-apis/signed-client';
 import { CanceledError, type InternalAxiosRequestConfig } from 'axios';
 import {
   CallerConfigurationError,
@@ -20,6 +20,7 @@ import {
   UserValidationError,
   usersErrorToHttp,
 } from '../../src/client';
+import { type Answer, fakeUsersApi } from './fakes';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' };
 const OLD_URL = 'https://old111.execute-api.us-east-1.amazonaws.com/dev';
@@ -31,52 +32,6 @@ const ada: User = {
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',
 };
-
-interface SentRequest {
-  method: string;
-  url: string;
-  headers: Record<string, unknown>;
-  data: unknown;
-}
-interface Answer {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/**
- * A users API behind the real signed client: `answer` sees each signed request as it would go on
- * the wire and returns a response (or throws what the transport would).
- */
-function fakeUsersApi(answer: (request: SentRequest) => Answer) {
-  const sent: SentRequest[] = [];
-  const http = createSignedClient({
-    callee: 'users',
-    credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' }),
-    retry: { retries: 0 },
-    axiosConfig: {
-      adapter: async (config) => {
-        const request = {
-          method: String(config.method).toUpperCase(),
-          url: String(config.url),
-          headers: { ...config.headers },
-          data: config.data,
-        };
-        sent.push(request);
-        const { status, body, headers } = answer(request);
-        const json = body === undefined ? '' : JSON.stringify(body);
-        return {
-          status,
-          statusText: '',
-          data: json,
-          headers: { 'content-type': 'application/json', ...headers },
-          config,
-        };
-      },
-    },
-  });
-  return { http, sent };
-}
 
 /**
  * A discovery that answers with each URL in turn (the last one repeats), on lookups and refreshes

@@ -1,6 +1,6 @@
-import { createSignedClient } from '@internal-apis/signed-client';
 import { createUsersClient, type UsersClient } from '../../src/client';
 import { contract } from '../../src/contract';
+import { fakeUsersApi } from './fakes';
 
 // The routes the contract declares are the requests the client really sends: callers' grants are
 // checked against the contract, so it must not drift from the client.
@@ -8,28 +8,11 @@ import { contract } from '../../src/contract';
 const BASE_URL = 'https://k3q8x0abcd.execute-api.us-east-1.amazonaws.com/local';
 const USER = { id: 'u-1', email: 'ada@example.com', name: 'Ada', createdAt: '', updatedAt: '' };
 
-/** The client over a transport that records each request as it would go on the wire. */
+/** The client over a fake users API that records each request as it would go on the wire. */
 function recordingClient() {
-  const sent: Array<{ method: string; path: string }> = [];
-  const http = createSignedClient({
-    callee: 'users',
-    credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' }),
-    retry: { retries: 0 },
-    axiosConfig: {
-      adapter: async (config) => {
-        const url = new URL(String(config.url));
-        sent.push({ method: String(config.method).toUpperCase(), path: url.pathname.replace('/local', '') });
-        const status = config.method?.toUpperCase() === 'DELETE' ? 204 : 200;
-        return {
-          status,
-          statusText: '',
-          data: status === 204 ? '' : JSON.stringify(USER),
-          headers: { 'content-type': 'application/json' },
-          config,
-        };
-      },
-    },
-  });
+  const { http, sent } = fakeUsersApi(({ method }) =>
+    method === 'DELETE' ? { status: 204 } : { status: 200, body: USER },
+  );
   return { client: createUsersClient({ baseUrl: BASE_URL, http }), sent };
 }
 
@@ -56,6 +39,6 @@ describe('the users contract', () => {
     const route = contract.routes[method];
     expect(sent).toHaveLength(1);
     expect(sent[0]?.method).toBe(route.method);
-    expect(sent[0]?.path).toMatch(pathPattern(route.path));
+    expect(new URL(String(sent[0]?.url)).pathname.replace('/local', '')).toMatch(pathPattern(route.path));
   });
 });

@@ -1,3 +1,4 @@
+import { createSignedClient } from '@internal-apis/signed-client';
 import type { User } from '../../src/user';
 import type { EmailClaim, UserChanges, UsersStore } from '../../src/users-store';
 
@@ -140,4 +141,57 @@ export function sequentialIds() {
     next += 1;
     return `00000000-0000-4000-8000-${String(next).padStart(12, '0')}`;
   };
+}
+
+/** A request as the signed client sent it to the fake users API. */
+export interface SentRequest {
+  method: string;
+  url: string;
+  headers: Record<string, unknown>;
+  data: unknown;
+}
+
+/** What the fake users API answers: a status, a JSON body, headers. */
+export interface Answer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A users API behind the real signed client: `answer` sees each signed request as it would go on
+ * the wire and returns a response (or throws what the transport would); `sent` records them.
+ *
+ * @example
+ * const { http, sent } = fakeUsersApi(() => ({ status: 200, body: ada }));
+ * await createUsersClient({ http, baseUrl }).getUser(ada.id);
+ */
+export function fakeUsersApi(answer: (request: SentRequest) => Answer) {
+  const sent: SentRequest[] = [];
+  const http = createSignedClient({
+    callee: 'users',
+    credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' }),
+    retry: { retries: 0 },
+    axiosConfig: {
+      adapter: async (config) => {
+        const request = {
+          method: String(config.method).toUpperCase(),
+          url: String(config.url),
+          headers: { ...config.headers },
+          data: config.data,
+        };
+        sent.push(request);
+        const { status, body, headers } = answer(request);
+        const json = body === undefined ? '' : JSON.stringify(body);
+        return {
+          status,
+          statusText: '',
+          data: json,
+          headers: { 'content-type': 'application/json', ...headers },
+          config,
+        };
+      },
+    },
+  });
+  return { http, sent };
 }
