@@ -1,4 +1,4 @@
-// `npm run test:integration [-- --stage dev --region eu-west-1 --profile p]`: the integration suite,
+// `npm run test:integration [-- --stage dev --region eu-west-1 --profile p] [-- PATTERN…]`: the integration suite,
 // against an ephemeral local stage by default, or against the deployed stage named by --stage.
 // `-- --running [--state-dir DIR]`: against the local stage `npm start` is running (.local-stage/).
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,7 @@ if (values.stage) env.STAGE = values.stage;
 if (values.region) env.AWS_REGION = values.region;
 if (values.profile) env.AWS_PROFILE = values.profile;
 
-const jest = ['node_modules/jest/bin/jest.js', '--selectProjects', 'integration', ...positionals];
+// Test path patterns first: after `--selectProjects` jest would take them for more project names.
+const jest = ['node_modules/jest/bin/jest.js', ...positionals, '--selectProjects', 'integration'];
 const result = spawnSync(process.execPath, jest, { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

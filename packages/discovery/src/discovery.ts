@@ -25,7 +25,10 @@ export interface DiscoveryOptions {
    * Default 1000 ms.
    */
   refreshIntervalMs?: number;
-  /** Default 60 000 ms. */
+  /**
+   * Default 10 000 ms: a container that has seen the service fail asks again within 10 s of it
+   * coming back (or moving), while asking SSM at most once per 10 s per service during an outage.
+   */
   maxRefreshIntervalMs?: number;
   /** The most one GetParameter (the SDK's retries included) may take. Default 2000 ms. */
   timeoutMs?: number;
@@ -50,7 +53,7 @@ export interface Discovery {
   refresh(name: string, options?: LookupOptions): Promise<string>;
 }
 
-const DEFAULTS = { refreshIntervalMs: 1000, maxRefreshIntervalMs: 60_000, timeoutMs: 2000 };
+const DEFAULTS = { refreshIntervalMs: 1000, maxRefreshIntervalMs: 10_000, timeoutMs: 2000 };
 
 /** What discovery knows of one service. */
 interface Entry {

@@ -226,6 +226,24 @@ describe('refresh, when calls to the URL fail', () => {
     expect(ssm.asked).toHaveLength(10);
   });
 
+  it('finds a parameter that comes back after a long outage within 10 s, by default', async () => {
+    const values: Record<string, string | Error> = {};
+    const { clock, ssm, discovery } = onClock(values);
+    // Every 100 ms for 2 minutes a call finds the parameter missing.
+    for (; clock.now <= 120_000; clock.now += 100) {
+      await expect(discovery.getServiceUrl('users')).rejects.toThrow();
+    }
+    // The parameter comes back just after a GetParameter found it missing: the worst moment.
+    for (const asked = ssm.asked.length; ssm.asked.length === asked; clock.now += 100) {
+      await expect(discovery.getServiceUrl('users')).rejects.toThrow();
+    }
+    values['/dev/users/url'] = USERS_URL;
+    const cameBackAt = clock.now;
+    while ((await discovery.getServiceUrl('users').catch(() => undefined)) === undefined) clock.now += 100;
+
+    expect(clock.now - cameBackAt).toBeLessThanOrEqual(10_000);
+  });
+
   it('starts again from the shortest interval once a refresh finds a new URL', async () => {
     const values: Record<string, string> = { '/dev/users/url': USERS_URL };
     const { clock, ssm, discovery } = onClock(values);
