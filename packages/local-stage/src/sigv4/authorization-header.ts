@@ -47,7 +47,9 @@ export function fromAuthorizationHeader(
  * key wins. A bearer token sent to an IAM method fails here, as it does on API Gateway.
  */
 function parseAuthorization(header: string, profile: ServiceProfile) {
-  const [algorithm = '', ...rest] = header.trim().split(/\s+/);
+  const trimmed = header.trim();
+  const space = trimmed.search(/\s/);
+  const algorithm = space === -1 ? trimmed : trimmed.slice(0, space);
   if (algorithm.includes('=')) {
     throw reject.incomplete(
       profile,
@@ -55,10 +57,8 @@ function parseAuthorization(header: string, profile: ServiceProfile) {
     );
   }
   const pairs = new Map<string, string>();
-  for (const token of rest
-    .join(' ')
-    .split(/[\s,]+/)
-    .filter(Boolean)) {
+  for (const token of space === -1 ? [] : trimmed.slice(space + 1).split(/[\s,]+/)) {
+    if (token === '') continue;
     const at = token.indexOf('=');
     if (at === -1) {
       throw reject.incomplete(

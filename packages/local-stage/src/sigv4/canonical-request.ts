@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ReceivedRequest } from '../types';
 import { canonicalHeaders } from './canonical-headers';
 import { canonicalQuery } from './canonical-query';
@@ -43,5 +43,8 @@ export function canonicalRequest(
  * payloadHash(Buffer.alloc(0)) // 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
  */
 export function payloadHash(body: Buffer): string {
-  return createHash('sha256').update(body).digest('hex');
+  return body.length === 0 ? EMPTY_PAYLOAD_HASH : hash('sha256', body, 'hex');
 }
+
+/** The hash of an empty body, which every GET signs. */
+const EMPTY_PAYLOAD_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

@@ -19,7 +19,7 @@ export interface Credential {
  * parseCredential('AKID/20150830/us-east-1/ssm/aws4_request', profile).region // 'us-east-1'
  */
 export function parseCredential(raw: string, profile: ServiceProfile): Credential {
-  const parts = raw.replace(/\/+$/, '').split('/');
+  const parts = (raw.endsWith('/') ? raw.replace(/\/+$/, '') : raw).split('/');
   const [accessKeyId = '', date = '', region = '', service = '', terminator = ''] = parts;
   if (parts.length !== 5) {
     throw reject.incomplete(

@@ -2,7 +2,14 @@
  * SigV4's URI encoding (RFC 3986): every byte but the unreserved characters `A-Z a-z 0-9 - . _ ~`
  * becomes `%XY` with upper-case hex, over the UTF-8 bytes of the text.
  */
-const UNRESERVED = /[A-Za-z0-9\-._~]/;
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
+/** Each byte as SigV4 writes it: itself if unreserved, else `%XY`. */
+const ENCODED_BYTES = Array.from({ length: 256 }, (_, byte) => {
+  const char = String.fromCharCode(byte);
+  return byte < 0x80 && UNRESERVED_ONLY.test(char)
+    ? char
+    : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+});
 
 /**
  * Encodes text as SigV4 does; an existing `%XY` is encoded again (`%` → `%25`).
@@ -11,13 +18,11 @@ const UNRESERVED = /[A-Za-z0-9\-._~]/;
  * uriEncode('a b/ሴ') // 'a%20b%2F%E1%88%B4'
  */
 export function uriEncode(text: string | Buffer): string {
+  // Most path segments (ids, names) have nothing to encode.
+  if (typeof text === 'string' && UNRESERVED_ONLY.test(text)) return text;
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   let encoded = '';
-  for (const byte of bytes) {
-    const char = String.fromCharCode(byte);
-    encoded +=
-      byte < 0x80 && UNRESERVED.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
+  for (const byte of bytes) encoded += ENCODED_BYTES[byte];
   return encoded;
 }
 
@@ -51,5 +56,7 @@ export function uriDecode(text: string, { plusIsSpace = false } = {}): Buffer {
  * normalizeEncoding('%7euser%2a') // '~user%2A'
  */
 export function normalizeEncoding(text: string, options: { plusIsSpace?: boolean } = {}): string {
+  // Unreserved characters alone (no `%`, no `+`) decode and encode to themselves.
+  if (UNRESERVED_ONLY.test(text)) return text;
   return uriEncode(uriDecode(text, options));
 }

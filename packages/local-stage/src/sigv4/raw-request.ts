@@ -13,7 +13,8 @@ export interface RawTarget {
  * splitTarget('/users/a%20b?x=1') // { path: '/users/a%20b', query: 'x=1' }
  */
 export function splitTarget(target: string): RawTarget {
-  const originForm = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i, '');
+  // The origin form (`/path?query`) every client sends needs no rewriting.
+  const originForm = target.startsWith('/') ? target : target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i, '');
   const at = originForm.indexOf('?');
   if (at === -1) return { path: originForm, query: '' };
   return { path: originForm.slice(0, at), query: originForm.slice(at + 1) };
@@ -26,6 +27,7 @@ export function splitTarget(target: string): RawTarget {
  * queryPairs('b=2&a&c=') // [['b', '2'], ['a', ''], ['c', '']]
  */
 export function queryPairs(query: string): Array<[name: string, value: string]> {
+  if (query === '') return [];
   return query
     .split('&')
     .filter((piece) => piece.length > 0)
@@ -54,12 +56,31 @@ export function queryParam(query: string, name: string): string | undefined {
  */
 export function headerValues(request: ReceivedRequest, name: string): string[] {
   const wanted = name.toLowerCase();
-  return request.headers.filter(([key]) => key.toLowerCase() === wanted).map(([, value]) => value);
+  const ascii = ASCII.test(wanted);
+  const values: string[] = [];
+  for (const [key, value] of request.headers) if (isNamed(key, wanted, ascii)) values.push(value);
+  return values;
 }
 
 /** The first value of a header, which is the one AWS reads where a header should appear once. */
 export function firstHeader(request: ReceivedRequest, name: string): string | undefined {
-  return headerValues(request, name)[0];
+  const wanted = name.toLowerCase();
+  const ascii = ASCII.test(wanted);
+  for (const [key, value] of request.headers) if (isNamed(key, wanted, ascii)) return value;
+  return undefined;
+}
+
+/** Text without a character beyond ASCII. */
+const ASCII = /^[^\u0080-\uffff]*$/;
+
+/**
+ * Whether a header name is `wanted` (lower case) in any case. Names are looked up a dozen times per
+ * request: for an ASCII name, comparing lengths first spares lower-casing every other name, since no
+ * name lower-cases to ASCII text of another length.
+ */
+function isNamed(key: string, wanted: string, ascii: boolean): boolean {
+  if (ascii && key.length !== wanted.length) return false;
+  return key === wanted || key.toLowerCase() === wanted;
 }
 
 /**

@@ -18,10 +18,12 @@ const MAX_EXPIRES_SECONDS = 604_800;
  * formatAmzDate(new Date('2015-08-30T12:36:00.123Z')) // '20150830T123600Z'
  */
 export function formatAmzDate(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+  const iso = date.toISOString();
+  // `YYYY-MM-DDTHH:mm:ss.sssZ`, the form of every year from 0 to 9999, is cut up rather than rewritten.
+  if (iso.length === 24) {
+    return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  }
+  return iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
 /**
@@ -32,17 +34,16 @@ export function formatAmzDate(date: Date): string {
  * parseRequestTime({ timestamp: '20150830T123600Z', timestampSource: 'x-amz-date', … }, profile).date
  */
 export function parseRequestTime(params: SignatureParams, profile: ServiceProfile): RequestTime {
-  const date =
-    params.timestampSource === 'x-amz-date'
-      ? parseAmzDate(params.timestamp)
-      : parseHttpDate(params.timestamp);
+  const fromAmzDate = params.timestampSource === 'x-amz-date';
+  const date = fromAmzDate ? parseAmzDate(params.timestamp) : parseHttpDate(params.timestamp);
   if (!date) {
     throw reject.incomplete(
       profile,
       `Date must be in ISO-8601 'basic format'. Got '${params.timestamp}'. See http://en.wikipedia.org/wiki/ISO_8601`,
     );
   }
-  return { date, amzDate: formatAmzDate(date) };
+  // An `X-Amz-Date` that parsed is already the form it formats back to.
+  return { date, amzDate: fromAmzDate ? params.timestamp : formatAmzDate(date) };
 }
 
 /**
@@ -94,10 +95,25 @@ function expiresSeconds(raw: string | undefined, profile: ServiceProfile): numbe
 function parseAmzDate(text: string): Date | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
   if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as number[];
-  const date = new Date(Date.UTC(year ?? 0, (month ?? 0) - 1, day, hour, minute, second));
-  // Date.UTC rolls 20150231 over into March; a real timestamp formats back to itself.
-  return formatAmzDate(date) === text ? date : undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // Date.UTC rolls 20150231 over into March (and reads years 0-99 as 1900-1999); a real timestamp
+  // reads back the same parts.
+  const same =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
+  return same ? date : undefined;
 }
 
 function parseHttpDate(text: string): Date | undefined {

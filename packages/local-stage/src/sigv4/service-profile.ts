@@ -38,11 +38,20 @@ const CORAL: Omit<ServiceProfile, 'service'> = {
  * @example
  * serviceProfile('dynamodb').clockSkewMinutes // 15
  */
-export function serviceProfile(service: string): ServiceProfile {
-  if (service === 'execute-api') return { service, ...API_GATEWAY };
-  if (service === 'dynamodb') return { service, ...CORAL, clockSkewMinutes: 15 };
-  return { service, ...CORAL };
+export function serviceProfile(service: string): Readonly<ServiceProfile> {
+  return FRONT_DOOR_PROFILES.get(service) ?? profileOf(service);
 }
+
+function profileOf(service: string): Readonly<ServiceProfile> {
+  if (service === 'execute-api') return Object.freeze({ service, ...API_GATEWAY });
+  if (service === 'dynamodb') return Object.freeze({ service, ...CORAL, clockSkewMinutes: 15 });
+  return Object.freeze({ service, ...CORAL });
+}
+
+/** The services behind the front door, looked up on every request. */
+const FRONT_DOOR_PROFILES = new Map(
+  ['execute-api', 'ssm', 'dynamodb', 'sts'].map((service) => [service, profileOf(service)]),
+);
 
 /** The answers a verifier gives, each with the service's status. */
 export const reject = {

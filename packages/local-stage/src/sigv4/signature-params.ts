@@ -30,6 +30,7 @@ export interface SignatureParams {
 export function hasSignature(request: ReceivedRequest): boolean {
   if (firstHeader(request, 'authorization') !== undefined) return true;
   const { query } = splitTarget(request.target);
+  if (query === '') return false;
   const names = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'];
   return names.some((name) => queryParam(query, name) !== undefined);
 }

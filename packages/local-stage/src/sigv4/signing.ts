@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hash, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { Credential } from './credential-scope';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -10,13 +10,14 @@ export const ALGORITHM = 'AWS4-HMAC-SHA256';
  * stringToSign('20150830T123600Z', '20150830/us-east-1/service/aws4_request', canonical)
  */
 export function stringToSign(amzDate: string, scope: string, canonicalRequest: string): string {
-  const hashed = createHash('sha256').update(canonicalRequest, 'utf8').digest('hex');
-  return [ALGORITHM, amzDate, scope, hashed].join('\n');
+  return `${ALGORITHM}\n${amzDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
 }
 
 /** Derived keys are valid for a day, region and service; deriving one costs four HMACs. */
 const MAX_CACHED_KEYS = 256;
 const signingKeys = new Map<string, Buffer>();
+/** Each cached key as a key object too, which HMACs without copying the key in again. */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
 
 /**
  * The signing key `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`,
@@ -26,7 +27,7 @@ const signingKeys = new Map<string, Buffer>();
  * signingKey('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', credential)
  */
 export function signingKey(secretAccessKey: string, credential: Credential): Buffer {
-  const cacheKey = [credential.scope, secretAccessKey].join('\n');
+  const cacheKey = `${credential.scope}\n${secretAccessKey}`;
   const cached = signingKeys.get(cacheKey);
   if (cached) return cached;
   let key: Buffer = Buffer.from(`AWS4${secretAccessKey}`, 'utf8');
@@ -35,6 +36,7 @@ export function signingKey(secretAccessKey: string, credential: Credential): Buf
   }
   if (signingKeys.size >= MAX_CACHED_KEYS) signingKeys.clear();
   signingKeys.set(cacheKey, key);
+  keyObjects.set(key, createSecretKey(key));
   return key;
 }
 
@@ -45,7 +47,9 @@ export function signingKey(secretAccessKey: string, credential: Credential): Buf
  * signatureOf(signingKey(secret, credential), stringToSign(amzDate, scope, canonical)) // '5fa00fa3…'
  */
 export function signatureOf(key: Buffer, toSign: string): string {
-  return hmac(key, toSign).toString('hex');
+  return createHmac('sha256', keyObjects.get(key) ?? key)
+    .update(toSign, 'utf8')
+    .digest('hex');
 }
 
 /**

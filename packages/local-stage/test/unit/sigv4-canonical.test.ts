@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { canonicalHeaders, canonicalHeaderValue } from '../../src/sigv4/canonical-headers';
 import { canonicalQuery } from '../../src/sigv4/canonical-query';
 import { canonicalRequest } from '../../src/sigv4/canonical-request';
 import { canonicalUri } from '../../src/sigv4/canonical-uri';
+import { normalizeEncoding, uriEncode } from '../../src/sigv4/percent-encoding';
 import type { ReceivedRequest } from '../../src/types';
 
 // The canonical request is built from the request as received; these pin the rules a signer and a
@@ -115,6 +117,34 @@ describe('the canonical request', () => {
         'host;x-amz-content-sha256',
         '9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e',
       ].join('\n'),
+    );
+  });
+});
+
+describe('SigV4 percent-encoding', () => {
+  /** RFC 3986 as `encodeURIComponent` has it, with the sub-delimiters it leaves alone encoded too. */
+  const rfc3986 = (text: string) =>
+    encodeURIComponent(text).replace(
+      /[!'()*]/g,
+      (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+
+  it('encodes every UTF-8 byte but the unreserved characters, once more for an existing escape', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(uriEncode(text)).toBe(rfc3986(text));
+      }),
+      { seed: 20261126, numRuns: 500 },
+    );
+  });
+
+  it('brings any encoding of a component to the one SigV4 signs', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(normalizeEncoding(rfc3986(text))).toBe(rfc3986(text));
+        expect(normalizeEncoding(encodeURIComponent(text))).toBe(rfc3986(text));
+      }),
+      { seed: 20261126, numRuns: 500 },
     );
   });
 });

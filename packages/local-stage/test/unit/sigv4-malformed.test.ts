@@ -115,6 +115,13 @@ describe('a malformed Authorization header', () => {
       'IncompleteSignatureException',
       "Date must be in ISO-8601 'basic format'. Got '2015-08-30T12:36:00Z'. See http://en.wikipedia.org/wiki/ISO_8601",
     ],
+    ...['20150231T123600Z', '20150830T243600Z', '20150830T126000Z', '00991231T123600Z'].map((amzDate) => [
+      `an X-Amz-Date that is no moment (${amzDate})`,
+      VALID_AUTHORIZATION,
+      amzDate,
+      'IncompleteSignatureException',
+      `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+    ]),
     [
       'a signature that leaves the host out',
       VALID_AUTHORIZATION.replace('host;', ''),
