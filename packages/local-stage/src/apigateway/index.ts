@@ -27,7 +27,13 @@ export {
   type IntegrationTimeout,
   toHttpResponse,
 } from './proxy-response';
-export { deploymentIdFor, extendedRequestIdFor, traceIdFor } from './request-ids';
+export {
+  deploymentIdFor,
+  extendedRequestIdFor,
+  type RequestIds,
+  requestIdsFor,
+  traceIdFor,
+} from './request-ids';
 export { type GatewayPath, gatewayPath, unroutablePath } from './request-path';
 export { RestApiRouter } from './router';
 export type { EndpointType, MatchedRoute, RestApiDefinition, RestApiMethod } from './types';

@@ -14,12 +14,21 @@ export function withIntegrationTimeout(
   invocation: Promise<InvokeResult>,
   timeoutMs = INTEGRATION_TIMEOUT_MS,
 ): Promise<IntegrationResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<IntegrationResult>((resolve) => {
-    timer = setTimeout(
+  // One promise settled by whichever comes first, cheaper on every call than Promise.race.
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
       () => resolve({ ok: false, kind: 'integration-timeout', durationMs: timeoutMs }),
       timeoutMs,
     );
+    invocation.then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([invocation, timeout]).finally(() => clearTimeout(timer));
 }

@@ -48,9 +48,8 @@ const uriTooLong = () => new AwsError(414, 'RequestUriTooLong', 'Request URI too
  */
 export function checkHeaderSize(headers: Array<[string, string]>, endpointType: EndpointType): void {
   let bytes = 0;
-  for (const [name, value] of headers) {
-    bytes += Buffer.byteLength(name, 'latin1') + Buffer.byteLength(value, 'latin1') + 4;
-  }
+  // Node reads header names and values as latin1, a byte per character.
+  for (const [name, value] of headers) bytes += name.length + value.length + 4;
   if (bytes > MAX_HEADER_BYTES[endpointType]) {
     throw new AwsError(431, 'RequestHeaderFieldsTooLarge', 'Request Header Fields Too Large');
   }

@@ -5,7 +5,7 @@ import type {
 } from 'aws-lambda';
 import type { Principal } from '../types';
 import { lambdaIntegrationTarget } from './integration-uri';
-import { deploymentIdFor, extendedRequestIdFor, traceIdFor } from './request-ids';
+import { deploymentIdFor, type RequestIds, requestIdsFor } from './request-ids';
 import type { MatchedRoute, RestApiDefinition } from './types';
 
 /** `requestContext.identity` as API Gateway REST sends it: without `apiKey`, `apiKeyId` and `clientCert` unless used. */
@@ -47,6 +47,8 @@ export interface ProxyEventInput {
   /** The Host the request was sent to, e.g. `127.0.0.1:4566`. */
   domainName: string;
   requestId: string;
+  /** The request's other ids, when already derived (the response carries them too). */
+  ids?: RequestIds;
   now: Date;
 }
 
@@ -64,7 +66,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
  * event.requestContext.identity.userArn; // 'arn:aws:sts::000000000000:assumed-role/orders-local-role/orders-local-createOrder'
  */
 export function buildProxyEvent(input: ProxyEventInput): RestApiProxyEvent {
-  const headers = proxyHeaders(input);
+  const ids = input.ids ?? requestIdsFor(input.requestId);
+  const headers = proxyHeaders(input, ids);
   const query = queryParameters(input.rawQuery);
   const body = proxyBody(input, headers.single);
   return {
@@ -77,7 +80,7 @@ export function buildProxyEvent(input: ProxyEventInput): RestApiProxyEvent {
     multiValueQueryStringParameters: query.multi,
     pathParameters: input.route.pathParameters,
     stageVariables: null,
-    requestContext: requestContext(input, headers.single),
+    requestContext: requestContext(input, headers.single, ids),
     body: body.text,
     isBase64Encoded: body.isBase64Encoded,
   };
@@ -86,6 +89,7 @@ export function buildProxyEvent(input: ProxyEventInput): RestApiProxyEvent {
 function requestContext(
   input: ProxyEventInput,
   headers: Record<string, string>,
+  ids: RequestIds,
 ): RestApiProxyEvent['requestContext'] {
   const { api, route, now } = input;
   return {
@@ -94,7 +98,7 @@ function requestContext(
     deploymentId: deploymentIdFor(api.apiId, api.stageName),
     domainName: input.domainName,
     domainPrefix: input.domainName.split('.')[0] ?? input.domainName,
-    extendedRequestId: extendedRequestIdFor(input.requestId),
+    extendedRequestId: ids.extendedRequestId,
     httpMethod: input.method,
     identity: identity(input, headerNamed(headers, 'user-agent')),
     path: `/${api.stageName}${input.path}`,
@@ -132,28 +136,40 @@ function identity(input: ProxyEventInput, userAgent: string | undefined): ProxyE
  * Header names are data: they are collected in a Map, so `__proto__` or `constructor` is a header like
  * any other, and reach the function as own properties of the event.
  */
-function proxyHeaders(input: ProxyEventInput): {
+function proxyHeaders(
+  input: ProxyEventInput,
+  ids: RequestIds,
+): {
   single: Record<string, string>;
   multi: Record<string, string[]>;
 } {
   const multi = new Map<string, string[]>();
   const nameOf = new Map<string, string>();
   const add = (name: string, value: string) => {
-    const key = nameOf.get(name.toLowerCase()) ?? name;
-    nameOf.set(name.toLowerCase(), key);
-    multi.set(key, [...(multi.get(key) ?? []), value]);
+    const lower = name.toLowerCase();
+    const key = nameOf.get(lower);
+    if (key === undefined) {
+      nameOf.set(lower, name);
+      multi.set(name, [value]);
+    } else {
+      multi.get(key)?.push(value);
+    }
   };
   for (const [name, value] of input.headers) {
     if (!DROPPED_HEADERS.has(name.toLowerCase())) add(name, value);
   }
-  for (const [name, value] of addedHeaders(input, nameOf)) add(name, value);
+  for (const [name, value] of addedHeaders(input, nameOf, ids)) add(name, value);
   return { single: lastValues(multi), multi: Object.fromEntries(multi) };
 }
 
 /** API Gateway's own request headers: a trace id and the X-Forwarded-* trio (it appends to X-Forwarded-For). */
-function addedHeaders(input: ProxyEventInput, received: Map<string, string>): Array<[string, string]> {
+function addedHeaders(
+  input: ProxyEventInput,
+  received: Map<string, string>,
+  ids: RequestIds,
+): Array<[string, string]> {
   const added: Array<[string, string]> = [];
-  if (!received.has('x-amzn-trace-id')) added.push(['X-Amzn-Trace-Id', traceIdFor(input.requestId)]);
+  if (!received.has('x-amzn-trace-id')) added.push(['X-Amzn-Trace-Id', ids.traceId]);
   const forwardedFor = input.headers.find(([name]) => name.toLowerCase() === 'x-forwarded-for')?.[1];
   if (!forwardedFor) added.push(['X-Forwarded-For', input.sourceIp]);
   if (!received.has('x-forwarded-port')) added.push(['X-Forwarded-Port', portOf(input.domainName)]);
@@ -173,16 +189,22 @@ function queryParameters(rawQuery: string): {
   single: Record<string, string> | null;
   multi: Record<string, string[]> | null;
 } {
+  if (rawQuery === '') return { single: null, multi: null };
   const multi = new Map<string, string[]>();
-  for (const [name, value] of new URLSearchParams(rawQuery))
-    multi.set(name, [...(multi.get(name) ?? []), value]);
+  for (const [name, value] of new URLSearchParams(rawQuery)) {
+    const values = multi.get(name);
+    if (values) values.push(value);
+    else multi.set(name, [value]);
+  }
   if (multi.size === 0) return { single: null, multi: null };
   return { single: lastValues(multi), multi: Object.fromEntries(multi) };
 }
 
 /** `Object.fromEntries` defines own properties, so even a `__proto__` name stays an ordinary key. */
 function lastValues(multi: Map<string, string[]>): Record<string, string> {
-  return Object.fromEntries([...multi].map(([name, values]) => [name, values.at(-1) ?? '']));
+  const entries: Array<[string, string]> = [];
+  for (const [name, values] of multi) entries.push([name, values.at(-1) ?? '']);
+  return Object.fromEntries(entries);
 }
 
 /**
@@ -223,7 +245,11 @@ export function matchesBinaryMediaType(
 }
 
 function headerNamed(headers: Record<string, string>, name: string): string | undefined {
-  return Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+  for (const key in headers) {
+    if (Object.hasOwn(headers, key) && key.length === name.length && key.toLowerCase() === name)
+      return headers[key];
+  }
+  return undefined;
 }
 
 /** `25/Nov/2026:03:54:51 +0000`, API Gateway's `requestTime`. */

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { InvokeResult } from '../lambda/types';
 import { matchesBinaryMediaType } from './proxy-event';
-import { extendedRequestIdFor, traceIdFor } from './request-ids';
+import { type RequestIds, requestIdsFor } from './request-ids';
 
 /** API Gateway's own timeout for an integration; past it the client gets 504 whatever the function does. */
 export const INTEGRATION_TIMEOUT_MS = 29_000;
@@ -52,25 +52,34 @@ type ProxyResponse = z.infer<typeof ProxyResponse>;
 export function toHttpResponse(
   result: IntegrationResult,
   requestId: string,
-  options: { binaryMediaTypes?: string[]; accept?: string } = {},
+  options: AnswerOptions = {},
 ): HttpAnswer {
+  const ids = options.ids ?? requestIdsFor(requestId);
   if (!result.ok) {
     return result.kind === 'integration-timeout'
-      ? gatewayError(504, 'Endpoint request timed out', requestId)
-      : gatewayError(502, 'Internal server error', requestId);
+      ? gatewayError(504, 'Endpoint request timed out', requestId, ids)
+      : gatewayError(502, 'Internal server error', requestId, ids);
   }
   const parsed = ProxyResponse.safeParse(result.payload);
   // `{}` is rejected although each field is optional: API Gateway needs at least one.
   if (!parsed.success || Object.keys(parsed.data).length === 0) {
-    return gatewayError(502, 'Internal server error', requestId);
+    return gatewayError(502, 'Internal server error', requestId, ids);
   }
-  return proxyAnswer(parsed.data, requestId, options);
+  return proxyAnswer(parsed.data, requestId, ids, options);
+}
+
+interface AnswerOptions {
+  binaryMediaTypes?: string[];
+  accept?: string;
+  /** The request's other ids, when already derived (the event carries them too). */
+  ids?: RequestIds;
 }
 
 function proxyAnswer(
   response: ProxyResponse,
   requestId: string,
-  options: { binaryMediaTypes?: string[]; accept?: string },
+  ids: RequestIds,
+  options: AnswerOptions,
 ): HttpAnswer {
   const headers = mergeHeaders(response);
   if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
@@ -83,7 +92,7 @@ function proxyAnswer(
     response.isBase64Encoded === true && matchesBinaryMediaType(options.accept, options.binaryMediaTypes);
   return {
     statusCode: response.statusCode ?? 200,
-    headers: { ...headers, ...requestIdHeaders(requestId) },
+    headers: { ...headers, ...requestIdHeaders(requestId, ids) },
     body: Buffer.from(text, decode ? 'base64' : 'utf8'),
   };
 }
@@ -105,23 +114,23 @@ function mergeHeaders(response: ProxyResponse): Record<string, string[]> {
   return Object.fromEntries(merged);
 }
 
-function gatewayError(statusCode: number, message: string, requestId: string): HttpAnswer {
+function gatewayError(statusCode: number, message: string, requestId: string, ids: RequestIds): HttpAnswer {
   return {
     statusCode,
     headers: {
       'Content-Type': ['application/json'],
       'x-amzn-ErrorType': ['InternalServerErrorException'],
-      ...requestIdHeaders(requestId),
+      ...requestIdHeaders(requestId, ids),
     },
     // API Gateway writes these two with a space after the colon.
     body: Buffer.from(JSON.stringify({ message }).replace('":"', '": "')),
   };
 }
 
-function requestIdHeaders(requestId: string): Record<string, string[]> {
+function requestIdHeaders(requestId: string, ids: RequestIds): Record<string, string[]> {
   return {
     'x-amzn-RequestId': [requestId],
-    'x-amz-apigw-id': [extendedRequestIdFor(requestId)],
-    'X-Amzn-Trace-Id': [traceIdFor(requestId)],
+    'x-amz-apigw-id': [ids.extendedRequestId],
+    'X-Amzn-Trace-Id': [ids.traceId],
   };
 }

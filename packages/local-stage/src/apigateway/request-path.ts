@@ -65,7 +65,8 @@ function decodeSegment(segment: string): string {
   if (MALFORMED_ESCAPE.test(segment)) {
     throw unroutablePath(`The path segment ${quoted(segment)} has a malformed percent-encoding`);
   }
-  const text = decodeUtf8(segment);
+  // RAW_ALLOWED made the path ASCII: without an escape, a segment decodes to itself.
+  const text = segment.includes('%') ? decodeUtf8(segment) : segment;
   if (text === '.' || text === '..') throw unroutablePath(`The path has a dot segment (${quoted(segment)})`);
   if (text.includes('/') || text.includes('\\')) {
     throw unroutablePath(`The path segment ${quoted(segment)} has an encoded path separator`);

@@ -12,6 +12,7 @@ import {
   type RestApiDefinition,
   type RestApiMethod,
   type RestApiRouter,
+  requestIdsFor,
   toHttpResponse,
   withIntegrationTimeout,
 } from '../apigateway';
@@ -160,6 +161,7 @@ async function invoke(
   const functionName = call.route.method.integration.functionName;
   // Without a permission for apigateway.amazonaws.com, API Gateway cannot invoke the function.
   if (!functionName || !call.api.invocableFunctions.has(functionName)) throw internalServerError();
+  const ids = requestIdsFor(requestId);
   const event = buildProxyEvent({
     api: call.api.definition,
     route: call.route,
@@ -173,18 +175,22 @@ async function invoke(
     accessKeyId: verified?.accessKeyId,
     domainName: firstHeader(request, 'host') ?? '127.0.0.1',
     requestId,
+    ids,
     now: deps.now(),
   });
   const result = await withIntegrationTimeout(deps.lambda.invoke(functionName, event, { requestId }));
   const answer = toHttpResponse(result, requestId, {
     binaryMediaTypes: call.api.definition.binaryMediaTypes,
     accept: firstHeader(request, 'accept'),
+    ids,
   });
   const invocation = { functionName, ...(!result.ok && { errorType: failureType(result) }) };
   if (sendable(answer.headers)) return { ...answer, invocation };
   // A header HTTP cannot carry (`"bad name"`, a line break in a value) makes the proxy response
   // malformed; API Gateway answers it with 502 as it does any other.
-  const malformed = toHttpResponse({ ok: true, payload: null, durationMs: result.durationMs }, requestId);
+  const malformed = toHttpResponse({ ok: true, payload: null, durationMs: result.durationMs }, requestId, {
+    ids,
+  });
   return { ...malformed, invocation };
 }
 
