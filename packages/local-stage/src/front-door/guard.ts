@@ -121,8 +121,9 @@ function decideOrRefuse(
 ): void {
   const withContext: RequestToAuthorize = {
     ...item,
-    context: { ...base.values, ...item.context },
-    absentKeys: [...base.absentKeys, ...(item.absentKeys ?? [])],
+    // Read only: the call's own context serves every action that adds no keys of its own.
+    context: item.context ? { ...base.values, ...item.context } : base.values,
+    absentKeys: item.absentKeys ? [...base.absentKeys, ...item.absentKeys] : base.absentKeys,
   };
   const decision = decide({ principal, request: withContext, resourcePolicy: target.resourcePolicy });
   deps.recorder.record(principal, item, decision, {

@@ -27,6 +27,16 @@ export function parseArn(arn: string): ParsedArn | undefined {
  * ownerOfResource('arn:aws:dynamodb:us-east-1:111111111111:table/users'); // '111111111111'
  */
 export function ownerOfResource(resource: string): string | undefined {
-  const account = parseArn(resource)?.account;
+  // parseArn's fields, found by position: every request's resource is looked at.
+  if (!resource.startsWith('arn:')) return undefined;
+  const partitionEnd = resource.indexOf(':', 4);
+  if (partitionEnd <= 4) return undefined;
+  const serviceEnd = resource.indexOf(':', partitionEnd + 1);
+  if (serviceEnd <= partitionEnd + 1) return undefined;
+  const regionEnd = resource.indexOf(':', serviceEnd + 1);
+  if (regionEnd === -1) return undefined;
+  const accountEnd = resource.indexOf(':', regionEnd + 1);
+  if (accountEnd === -1 || accountEnd === resource.length - 1) return undefined;
+  const account = resource.slice(regionEnd + 1, accountEnd);
   return account ? account : undefined;
 }

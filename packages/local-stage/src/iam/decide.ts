@@ -119,14 +119,20 @@ export function decide({ principal, request, resourcePolicy }: AuthorizationInpu
   const verdicts: Verdict[] = [['identity', identity]];
   if (resource) verdicts.push(['resource', resource]);
   if (boundary) verdicts.push(['boundary', boundary]);
-  const base = {
-    crossAccount,
-    verdicts: { identity, ...(boundary ? { boundary } : {}), ...(resource ? { resource } : {}) },
-  };
   const outcome =
     explicitDeny(verdicts) ??
     (anonymous ? resourcePolicyOnly(resource) : allowOrImplicitDeny(verdicts, crossAccount));
-  return { ...base, ...outcome };
+  const verdictsByType: AuthorizationDecision['verdicts'] = { identity };
+  if (boundary) verdictsByType.boundary = boundary;
+  if (resource) verdictsByType.resource = resource;
+  return {
+    crossAccount,
+    verdicts: verdictsByType,
+    effect: outcome.effect,
+    decidedBy: outcome.decidedBy,
+    matched: outcome.matched,
+    unevaluableConditions: outcome.unevaluableConditions,
+  };
 }
 
 function isAnonymous(principal: PrincipalUnderEvaluation): boolean {

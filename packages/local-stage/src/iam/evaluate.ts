@@ -86,23 +86,41 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): Decision {
   const context = new LazyContext(request);
-  const evaluated = policies.flatMap((policy) => evaluatePolicy(policy, request, context, options.caller));
-  const denies = evaluated.filter((item) => item.effect === 'Deny');
-  const denying = denies.filter((item) => item.match.kind === 'match');
-  if (denying.length > 0) return { effect: 'ExplicitDeny', matched: denying.map((item) => item.ref) };
-  const doubtful = unevaluableOf(denies);
+  // One pass, in statement order; most statements neither match nor are unevaluable.
+  const denying: StatementRef[] = [];
+  const doubtfulDenies: Evaluated[] = [];
+  const granting: Evaluated[] = [];
+  const doubtfulAllows: Evaluated[] = [];
+  for (const policy of policies) {
+    const variables = substitutesVariables(policy.document.Version);
+    const statements = statementsOf(policy);
+    for (let index = 0; index < statements.length; index++) {
+      const statement = statements[index] as Statement;
+      const match = matchStatement(statement, request, context, variables, options.caller);
+      if (match.kind === 'nomatch') continue;
+      const evaluated = { ref: statementRef(policy.name, index, statement), effect: statement.Effect, match };
+      if (statement.Effect === 'Deny') {
+        if (match.kind === 'match') denying.push(evaluated.ref);
+        else doubtfulDenies.push(evaluated);
+      } else if (match.kind === 'match') {
+        granting.push(evaluated);
+      } else {
+        doubtfulAllows.push(evaluated);
+      }
+    }
+  }
+  if (denying.length > 0) return { effect: 'ExplicitDeny', matched: denying };
+  const doubtful = unevaluableOf(doubtfulDenies);
   if (doubtful.length > 0) {
     const matched = [...new Set(doubtful.map(({ statement }) => statement))];
     return { effect: 'ExplicitDeny', matched, unevaluableConditions: doubtful };
   }
-  const allows = evaluated.filter((item) => item.effect === 'Allow');
-  const granting = allows.filter((item) => item.match.kind === 'match');
   if (granting.length > 0) {
     const matched = granting.map((item) => item.ref);
     const grantedTo = mostDirectGrant(granting);
     return grantedTo ? { effect: 'Allow', matched, grantedTo } : { effect: 'Allow', matched };
   }
-  return { effect: 'ImplicitDeny', unevaluableConditions: unevaluableOf(allows) };
+  return { effect: 'ImplicitDeny', unevaluableConditions: unevaluableOf(doubtfulAllows) };
 }
 
 /** Of the Allows of a resource policy that matched, the one that names the caller most directly. */
@@ -143,20 +161,6 @@ function unevaluableOf(items: Evaluated[]): UnevaluableStatement[] {
 export function statementsOf(policy: NamedPolicy): Statement[] {
   const { Statement: statements } = policy.document;
   return Array.isArray(statements) ? statements : [statements];
-}
-
-function evaluatePolicy(
-  policy: NamedPolicy,
-  request: RequestToAuthorize,
-  context: LazyContext,
-  caller: CallerChain | undefined,
-): Evaluated[] {
-  const variables = substitutesVariables(policy.document.Version);
-  return statementsOf(policy).map((statement, index) => ({
-    ref: statementRef(policy.name, index, statement),
-    effect: statement.Effect,
-    match: matchStatement(statement, request, context, variables, caller),
-  }));
 }
 
 /**
@@ -202,11 +206,14 @@ function listOf(value: string | string[] | undefined): string[] {
 
 /** `Action` matches when any pattern does; `NotAction` when none does. A statement with neither is invalid. */
 function matchesAction(statement: Statement, action: string): boolean {
-  if (statement.Action !== undefined)
-    return listOf(statement.Action).some((pattern) => actionMatches(pattern, action));
-  if (statement.NotAction !== undefined) {
-    return !listOf(statement.NotAction).some((pattern) => actionMatches(pattern, action));
-  }
+  if (statement.Action !== undefined) return anyActionMatches(statement.Action, action);
+  if (statement.NotAction !== undefined) return !anyActionMatches(statement.NotAction, action);
+  return false;
+}
+
+function anyActionMatches(patterns: string | string[], action: string): boolean {
+  if (typeof patterns === 'string') return actionMatches(patterns, action);
+  for (const pattern of patterns) if (actionMatches(pattern, action)) return true;
   return false;
 }
 
@@ -222,9 +229,11 @@ function matchesResource(
   if (patterns.length === 0) return NO_MATCH;
   const reasons: string[] = [];
   for (const pattern of patterns) {
-    const resolved: Substitution = variables
-      ? substitute(pattern, (key) => singleValue(context.get(), key))
-      : { ok: true, value: pattern };
+    // Only a pattern with `${…}` in it needs the request context.
+    const resolved: Substitution =
+      variables && pattern.includes('${')
+        ? substitute(pattern, (key) => singleValue(context.get(), key))
+        : { ok: true, value: pattern };
     if (!resolved.ok) {
       reasons.push(
         `${negated ? 'NotResource' : 'Resource'} ${pattern}: the policy variable \${${resolved.missingKey}} has no value in the request context`,

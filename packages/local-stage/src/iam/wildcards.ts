@@ -3,17 +3,25 @@
  * regular expressions. Compiled patterns are cached: the same policies are evaluated on every request.
  */
 
-const cache = new Map<string, RegExp>();
+/** One cache per kind of pattern, keyed by the pattern itself. */
+const actions = new Map<string, RegExp>();
+const arns = new Map<string, RegExp>();
+const strings = new Map<string, RegExp>();
 
 function escapeRegExp(literal: string): string {
   return literal.replace(/[.+^${}()|[\]\\]/g, '\\$&');
 }
 
-function compile(key: string, build: () => string, flags: string): RegExp {
-  const cached = cache.get(key);
+function compile(
+  cache: Map<string, RegExp>,
+  pattern: string,
+  build: (pattern: string) => string,
+  flags: string,
+): RegExp {
+  const cached = cache.get(pattern);
   if (cached) return cached;
-  const compiled = new RegExp(`^${build()}$`, flags);
-  cache.set(key, compiled);
+  const compiled = new RegExp(`^${build(pattern)}$`, flags);
+  cache.set(pattern, compiled);
   return compiled;
 }
 
@@ -25,7 +33,7 @@ function compile(key: string, build: () => string, flags: string): RegExp {
  * actionMatches('ssm:Get*', 'ssm:GetParameter'); // true
  */
 export function actionMatches(pattern: string, action: string): boolean {
-  const regex = compile(`a:${pattern}`, () => globBody(pattern, '.*'), 'is');
+  const regex = compile(actions, pattern, globBody, 'is');
   return regex.test(action);
 }
 
@@ -39,7 +47,7 @@ export function actionMatches(pattern: string, action: string): boolean {
  * arnMatches('arn:aws:execute-api:*:*:abc123/local/GET/users/*', 'arn:aws:execute-api:us-east-1:000000000000:abc123/local/GET/users/42'); // true
  */
 export function arnMatches(pattern: string, arn: string): boolean {
-  const regex = compile(`r:${pattern}`, () => arnGlobBody(pattern), 's');
+  const regex = compile(arns, pattern, arnGlobBody, 's');
   return regex.test(arn);
 }
 
@@ -50,12 +58,12 @@ export function arnMatches(pattern: string, arn: string): boolean {
  * stringLike('orders-*', 'orders-local'); // true
  */
 export function stringLike(pattern: string, value: string): boolean {
-  const regex = compile(`s:${pattern}`, () => globBody(pattern, '.*'), 's');
+  const regex = compile(strings, pattern, globBody, 's');
   return regex.test(value);
 }
 
-function globBody(pattern: string, star: string): string {
-  return [...pattern].map((char) => (char === '*' ? star : char === '?' ? '.' : escapeRegExp(char))).join('');
+function globBody(pattern: string): string {
+  return [...pattern].map((char) => (char === '*' ? '.*' : char === '?' ? '.' : escapeRegExp(char))).join('');
 }
 
 function arnGlobBody(pattern: string): string {
