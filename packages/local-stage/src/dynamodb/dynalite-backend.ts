@@ -49,13 +49,18 @@ export class DynaliteBackend {
 
   /**
    * Runs one DynamoDB JSON 1.0 call (already authenticated and authorized) and answers as DynamoDB
-   * does. Never rejects: any failure is this call's error answer.
+   * does. Never rejects: any failure is this call's error answer. `inputOwned`: the input is the
+   * call's own (a body just parsed) and is never read again, so validation may change it in place.
    *
    * @example await db.handle('GetItem', { TableName: 'users-local', Key: { id: { S: '42' } } })
    */
-  async handle(operation: string, input: Record<string, unknown>): Promise<DynamoDbAnswer> {
+  async handle(
+    operation: string,
+    input: Record<string, unknown>,
+    options: { inputOwned?: boolean } = {},
+  ): Promise<DynamoDbAnswer> {
     try {
-      return answer(200, await this.output(operation, input));
+      return answer(200, await this.output(operation, input, options));
     } catch (error) {
       const failure = error instanceof DynamoDbError ? error : internalServerError(error);
       if (failure.status >= 500) {
@@ -80,13 +85,17 @@ export class DynaliteBackend {
     await this.engine.close();
   }
 
-  private async output(operation: string, given: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private async output(
+    operation: string,
+    given: Record<string, unknown>,
+    options: { inputOwned?: boolean },
+  ): Promise<Record<string, unknown>> {
     assertNestingWithinLimits(given);
     assertExpressionsWithinLimits(given);
     const { input, renameOutput } = withTableNames(given, this.scope);
     if (operation === 'TransactWriteItems') return this.transactions.write(input);
     if (operation === 'TransactGetItems') return this.transactions.get(input);
-    const output = await this.engine.run(operation, input);
+    const output = await this.engine.run(operation, input, options);
     if (operation === 'CreateTable') await this.untilActive(String(input.TableName));
     return renameOutput(output);
   }

@@ -102,11 +102,17 @@ export class DynaliteEngine {
    * Validates `input` as dynalite does for `operation`; the result carries the parsed expressions.
    * Validation only reads the input, so an exception of its own (a TypeError on `null` where a map
    * belongs) means a member DynamoDB could not deserialize: 400 SerializationException, not a 500.
+   * `inputOwned`: the caller hands the input over and never reads it again, so it is not copied first.
    */
-  validate(operation: string, input: Record<string, unknown>): Record<string, unknown> {
+  validate(
+    operation: string,
+    input: Record<string, unknown>,
+    { inputOwned = false }: { inputOwned?: boolean } = {},
+  ): Record<string, unknown> {
     const { rules } = operationOf(operation);
     try {
-      const data = validations.checkTypes(structuredClone(input), rules.types);
+      // dynalite's type checks delete members from what they are given: a copy, unless no one else holds the input.
+      const data = validations.checkTypes(inputOwned ? input : structuredClone(input), rules.types);
       validations.checkValidations(data, rules.types, rules.custom, this.store);
       return data;
     } catch (error) {
@@ -129,25 +135,22 @@ export class DynaliteEngine {
   ): Promise<Record<string, unknown>> {
     const { action } = operationOf(operation);
     return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (error: unknown, output?: Record<string, unknown>) => {
-        if (settled) return;
-        settled = true;
-        if (error) reject(asDynamoDbError(error));
-        else resolve(output ?? {});
-      };
-      const guardedStore = guarded(store, (error) => settle(error ?? new Error('dynalite failed')));
+      const call = new GuardedCall(resolve, reject);
       try {
-        action(guardedStore, data, (error, output) => settle(error, output));
+        action(call.store(store), data, (error, output) => call.settle(error, output));
       } catch (error) {
-        settle(error);
+        call.settle(error);
       }
     });
   }
 
-  /** Validates and runs one operation. */
-  run(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return this.perform(operation, this.validate(operation, input));
+  /** Validates and runs one operation; `inputOwned` as for `validate`. */
+  run(
+    operation: string,
+    input: Record<string, unknown>,
+    options: { inputOwned?: boolean } = {},
+  ): Promise<Record<string, unknown>> {
+    return this.perform(operation, this.validate(operation, input, options));
   }
 
   /** An ACTIVE table's description; ResourceNotFoundException if there is none. */
@@ -240,52 +243,72 @@ function stagingDb(real: SubDb, prefix: string, staged: BatchOperation[]): SubDb
 }
 
 /**
- * The store as one call sees it: every callback dynalite passes to storage, table look-ups or locks
- * runs under a guard that turns a throw into `fail` (and frees the locks the call took), instead of
- * an uncaught exception that would end the stage.
+ * One call on the store. The store it is given is the store as this call sees it: every callback
+ * dynalite passes to storage, table look-ups or locks runs under a guard that turns a throw into the
+ * call's failure (and frees the locks the call took), instead of an uncaught exception that would end
+ * the stage. The call settles once, with the first outcome.
  */
-function guarded(store: Store, fail: (error: unknown) => void): Store {
-  const held: Release[] = [];
-  const guard = <A extends unknown[]>(fn: ((...args: A) => unknown) | undefined) =>
-    typeof fn !== 'function'
-      ? fn
-      : (...args: A) => {
-          try {
-            fn(...args);
-          } catch (error) {
-            // Freeing twice is harmless: `lock` ignores a release of a key already released.
-            for (const release of held.splice(0)) release(noop)();
-            fail(error);
-          }
-        };
-  const guardDb = (sub: SubDb): SubDb => ({
-    ...sub,
-    get: (key: string, cb: Callback<Item>) => sub.get(key, guard(cb) as Callback<Item>),
-    put: (key: string, value: unknown, cb: Callback) => sub.put(key, value, guard(cb) as Callback),
-    del: (key: string, cb: Callback) => sub.del(key, guard(cb) as Callback),
-    batch: (operations: unknown[], cb: Callback) => sub.batch(operations, guard(cb) as Callback),
-    lock: (key: string | string[], exec: (release: Release) => void) =>
-      sub.lock(key, (release: Release) => {
-        held.push(release);
-        guard(exec)?.(release);
-      }),
-  });
-  return {
-    ...store,
-    tableDb: guardDb(store.tableDb),
-    getTable: (
+class GuardedCall {
+  private readonly held: Release[] = [];
+  private settled = false;
+
+  constructor(
+    private readonly resolve: (output: Record<string, unknown>) => void,
+    private readonly reject: (error: DynamoDbError) => void,
+  ) {}
+
+  settle(error: unknown, output?: Record<string, unknown>): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (error) this.reject(asDynamoDbError(error));
+    else this.resolve(output ?? {});
+  }
+
+  /** The store, its methods guarded; views inherit the rest (options, db, …) from it. */
+  store(store: Store): Store {
+    const view: Store = Object.create(store);
+    view.tableDb = this.db(store.tableDb);
+    view.getTable = (
       name: string,
       checkStatus: boolean | Callback<TableDescription>,
       cb?: Callback<TableDescription>,
     ) =>
       typeof checkStatus === 'function'
-        ? store.getTable(name, guard(checkStatus) as Callback<TableDescription>)
-        : store.getTable(name, checkStatus, guard(cb) as Callback<TableDescription>),
-    getItemDb: (name: string) => guardDb(store.getItemDb(name)),
-    getIndexDb: (indexType: string, tableName: string, indexName: string) =>
-      guardDb(store.getIndexDb(indexType, tableName, indexName)),
-    getTagDb: (name: string) => guardDb(store.getTagDb(name)),
-  };
+        ? store.getTable(name, this.guard(checkStatus) as Callback<TableDescription>)
+        : store.getTable(name, checkStatus, this.guard(cb) as Callback<TableDescription>);
+    view.getItemDb = (name: string) => this.db(store.getItemDb(name));
+    view.getIndexDb = (indexType: string, tableName: string, indexName: string) =>
+      this.db(store.getIndexDb(indexType, tableName, indexName));
+    view.getTagDb = (name: string) => this.db(store.getTagDb(name));
+    return view;
+  }
+
+  private db(sub: SubDb): SubDb {
+    const view: SubDb = Object.create(sub);
+    view.get = (key: string, cb: Callback<Item>) => sub.get(key, this.guard(cb) as Callback<Item>);
+    view.put = (key: string, value: unknown, cb: Callback) => sub.put(key, value, this.guard(cb) as Callback);
+    view.del = (key: string, cb: Callback) => sub.del(key, this.guard(cb) as Callback);
+    view.batch = (operations: unknown[], cb: Callback) => sub.batch(operations, this.guard(cb) as Callback);
+    view.lock = (key: string | string[], exec: (release: Release) => void) =>
+      sub.lock(key, (release: Release) => {
+        this.held.push(release);
+        this.guard(exec)?.(release);
+      });
+    return view;
+  }
+
+  private guard<A extends unknown[]>(fn: ((...args: A) => unknown) | undefined) {
+    if (typeof fn !== 'function') return fn;
+    return (...args: A) => {
+      try {
+        fn(...args);
+      } catch (error) {
+        // Freeing twice is harmless: `lock` ignores a release of a key already released.
+        for (const release of this.held.splice(0)) release(noop)();
+        this.settle(error ?? new Error('dynalite failed'));
+      }
+    };
+  }
 }
 
 const noop = () => undefined;

@@ -68,7 +68,8 @@ export async function handleJsonService(
       });
       return jsonAnswer(output, contentType);
     }
-    const answer = await deps.dynamodb.handle(operation, input);
+    // The body was parsed for this call alone: the backend may validate it in place.
+    const answer = await deps.dynamodb.handle(operation, input, { inputOwned: true });
     return { statusCode: answer.statusCode, headers: { 'Content-Type': contentType }, body: answer.body };
   } catch (error) {
     if (error instanceof AwsError) return jsonErrorAnswer(error, contentType);
