@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { InvokeResult } from '../lambda/types';
 import { matchesBinaryMediaType } from './proxy-event';
+import { type ProxyResponse, readProxyResponse } from './proxy-response-schema';
 import { type RequestIds, requestIdsFor } from './request-ids';
 
 /** API Gateway's own timeout for an integration; past it the client gets 504 whatever the function does. */
@@ -20,23 +20,6 @@ export interface HttpAnswer {
   headers: Record<string, string[]>;
   body: Buffer;
 }
-
-const headerValue = z.union([z.string(), z.boolean()]);
-/**
- * The proxy response API Gateway REST accepts: every field optional, nothing else allowed; a status
- * code given as a string of digits is accepted; header values are strings (booleans are printed).
- */
-const ProxyResponse = z.strictObject({
-  statusCode: z
-    .union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)])
-    .pipe(z.number().min(100).max(599))
-    .optional(),
-  headers: z.record(z.string(), headerValue).nullable().optional(),
-  multiValueHeaders: z.record(z.string(), z.array(headerValue)).nullable().optional(),
-  body: z.string().nullable().optional(),
-  isBase64Encoded: z.boolean().optional(),
-});
-type ProxyResponse = z.infer<typeof ProxyResponse>;
 
 /**
  * Maps a Lambda result to API Gateway REST's HTTP answer: a valid proxy response becomes the answer;
@@ -60,12 +43,12 @@ export function toHttpResponse(
       ? gatewayError(504, 'Endpoint request timed out', requestId, ids)
       : gatewayError(502, 'Internal server error', requestId, ids);
   }
-  const parsed = ProxyResponse.safeParse(result.payload);
+  const response = readProxyResponse(result.payload);
   // `{}` is rejected although each field is optional: API Gateway needs at least one.
-  if (!parsed.success || Object.keys(parsed.data).length === 0) {
+  if (!response || Object.keys(response).length === 0) {
     return gatewayError(502, 'Internal server error', requestId, ids);
   }
-  return proxyAnswer(parsed.data, requestId, ids, options);
+  return proxyAnswer(response, requestId, ids, options);
 }
 
 interface AnswerOptions {
