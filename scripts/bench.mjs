@@ -1,5 +1,5 @@
-// `npm run bench [-- --help]`: start-time and throughput figures of the local stage (issue 3,
-// "Speed"), measured side by side in one run. The benchmark is TypeScript (scripts/bench/), loaded
+// `npm run bench [-- --help]`: start, edit, throughput, memory and reliability figures of the local
+// stage, measured side by side in one run. The benchmark is TypeScript (scripts/bench/), loaded
 // through tsx like `npm start`, so it signs with the workspace's own signed client.
 import { createRequire } from 'node:module';
 import { register } from 'tsx/cjs/api';

@@ -179,6 +179,7 @@ async function measureThroughput(stage: StartedStage, options: BenchOptions): Pr
     `\nThroughput: at ${options.connections.join(', ')} connections, ${options.warmup} warm-up then ${options.requests} measured requests per side, ${options.rounds} alternating rounds…`,
   );
   const comparison = await compareThroughput(stage.ready, WORK_DIR, options, {
+    stagePid: stage.child.pid,
     onLevel: (level) => console.log(levelLine(level)),
   });
   console.log(

@@ -2,7 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { type LoadResult, median, percentile } from './load';
 import type { MemoryRun } from './memory';
 import type { StartKind, StartRun } from './start-times';
-import type { ThroughputComparison, ThroughputLevel } from './throughput';
+import type { CpuPerRequest, Side, ThroughputComparison, ThroughputLevel } from './throughput';
 
 /**
  * The targets: start to ready (cold: nothing cached; warm: nothing changed), the cost of one more
@@ -43,7 +43,14 @@ export function startLine(run: StartRun, label: string): string {
 export function levelLine(level: ThroughputLevel): string {
   const side = (result: LoadResult) =>
     `${rate(result)} req/s, p50 ${ms(percentile(result.latenciesMs, 0.5))}, p99 ${ms(percentile(result.latenciesMs, 0.99))}${result.failures > 0 ? `, ${result.failures} failed` : ''}`;
-  return `  ${String(level.connections).padStart(2)} connections: local stage ${side(level.local)} | serverless-offline ${side(level.offline)} | ratio ${ratio(level).toFixed(2)} (median of ${level.roundRatios.length} paired rounds ${median(level.roundRatios).toFixed(2)})`;
+  const cpu = level.cpu ? `; CPU per request: ${cpuPerRequest(level.cpu)}` : '';
+  return `  ${String(level.connections).padStart(2)} connections: local stage ${side(level.local)} | serverless-offline ${side(level.offline)} | ratio ${ratio(level).toFixed(2)} (median of ${level.roundRatios.length} paired rounds ${median(level.roundRatios).toFixed(2)})${cpu}`;
+}
+
+/** Both sides' CPU per request: the serving processes, then the benchmark's own (signing, for local). */
+function cpuPerRequest(cpu: Record<Side, CpuPerRequest>): string {
+  const side = ({ servers, client }: CpuPerRequest) => `${ms(servers)} + ${ms(client)} client`;
+  return `local ${side(cpu.local)}, offline ${side(cpu.offline)}, ratio ${(cpu.offline.servers / cpu.local.servers).toFixed(2)}`;
 }
 
 /** A memory run in one line: idle, peak under load, after the load. */
@@ -93,6 +100,16 @@ function levelRows(level: ThroughputLevel): Row[] {
       targeted ? `≥ ${TARGETS.throughputRatio.toFixed(1)}` : '',
       targeted ? verdict(paired >= TARGETS.throughputRatio) : '',
     ],
+    ...(level.cpu
+      ? [
+          [
+            `${connections} connections: CPU per request, serving processes (+ bench client)`,
+            `local ${ms(level.cpu.local.servers)} (+${ms(level.cpu.local.client)}), offline ${ms(level.cpu.offline.servers)} (+${ms(level.cpu.offline.client)})`,
+            '',
+            '',
+          ] satisfies Row,
+        ]
+      : []),
   ];
 }
 

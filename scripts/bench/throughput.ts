@@ -5,6 +5,7 @@ import { BenchError } from './child-process';
 import { type HttpAnswer, keepAliveAgent, send } from './http';
 import { combine, type LoadResult, runLoad } from './load';
 import { startOffline } from './offline';
+import { cpuSeconds } from './process-stats';
 import type { StageReady } from './stage-ready';
 
 export interface ThroughputOptions {
@@ -29,6 +30,19 @@ export interface ThroughputLevel {
    * machine their median moves less with load from elsewhere than the ratio of the totals.
    */
   roundRatios: number[];
+  /** CPU time per measured request of each side; absent where /proc is missing. */
+  cpu?: Record<Side, CpuPerRequest>;
+}
+
+/**
+ * Milliseconds of CPU per request. `servers`: the processes that answer it, the local stage and
+ * serverless-offline together (serverless-offline's handler reads DynamoDB through the stage, so its
+ * share of the stage counts for that side). `client`: the benchmark's own process, which signs each
+ * local request and not the offline ones.
+ */
+export interface CpuPerRequest {
+  servers: number;
+  client: number;
 }
 
 export interface ThroughputComparison {
@@ -37,24 +51,24 @@ export interface ThroughputComparison {
   levels: ThroughputLevel[];
 }
 
-type Side = 'local' | 'offline';
+export type Side = 'local' | 'offline';
 type Senders = Record<Side, () => Promise<string>>;
 
 /**
  * GET /users/{id} of an existing user, side by side at each number of connections: signed (SigV4,
  * developer keys) through the local stage's front door, which verifies the signature and evaluates
  * IAM, versus serverless-offline serving the same bundle without any auth. Both handlers read
- * DynamoDB through the front door. `onLevel` hears of each level as it ends, `around` wraps each
- * local run (the memory section samples the stage during it).
+ * DynamoDB through the front door. `onLevel` hears of each level as it ends; with `stagePid`, each
+ * side's CPU time per request is measured too.
  *
  * @example
- * const { levels } = await compareThroughput(stage, '/repo/node_modules/.cache/bench', options);
+ * const { levels } = await compareThroughput(stage, '/repo/node_modules/.cache/bench', options, { stagePid });
  */
 export async function compareThroughput(
   stage: StageReady,
   workDir: string,
   options: ThroughputOptions,
-  hooks: { onLevel?: (level: ThroughputLevel) => void } = {},
+  hooks: { stagePid?: number; onLevel?: (level: ThroughputLevel) => void } = {},
 ): Promise<ThroughputComparison> {
   const users = stage.description.services.users;
   if (!users?.url) throw new BenchError('The local stage has no users service');
@@ -84,7 +98,9 @@ export async function compareThroughput(
           local: signedGetter(stage, `${users.url}/users/${userId}`, agents.local),
           offline: plainGetter(`${offline.url}/users/${userId}`, agents.offline),
         };
-        const level = { connections, ...(await measureAlternating(senders, connections, options)) };
+        const servers = [hooks.stagePid, offline.child.pid].filter((pid): pid is number => pid !== undefined);
+        const measured = await measureAlternating(senders, connections, options, servers);
+        const level = { connections, ...measured };
         levels.push(level);
         hooks.onLevel?.(level);
       } finally {
@@ -128,8 +144,14 @@ async function measureAlternating(
   senders: Senders,
   connections: number,
   options: ThroughputOptions,
-): Promise<Record<Side, LoadResult> & { roundRatios: number[] }> {
+  serverPids: number[],
+): Promise<Omit<ThroughputLevel, 'connections'>> {
   const runs: Record<Side, LoadResult[]> = { local: [], offline: [] };
+  const cpuSpent: Record<Side, CpuPerRequest> = {
+    local: { servers: 0, client: 0 },
+    offline: { servers: 0, client: 0 },
+  };
+  let cpuMeasured = serverPids.length === 2;
   const roundRatios: number[] = [];
   for (const side of ['local', 'offline'] as const) {
     // Warm-up failures are not fatal: serverless-offline times requests out under load, and that
@@ -140,13 +162,43 @@ async function measureAlternating(
   for (let round = 0; round < options.rounds; round += 1) {
     const order: Side[] = round % 2 === 0 ? ['local', 'offline'] : ['offline', 'local'];
     for (const side of order) {
+      const serversBefore = serversCpu(serverPids);
+      const clientBefore = process.cpuUsage();
       runs[side].push(await runLoad({ requests: slice, concurrency: connections, sendOne: senders[side] }));
+      const client = process.cpuUsage(clientBefore);
+      const serversAfter = serversCpu(serverPids);
+      if (serversBefore === undefined || serversAfter === undefined) cpuMeasured = false;
+      else cpuSpent[side].servers += serversAfter - serversBefore;
+      cpuSpent[side].client += (client.user + client.system) / 1e6;
     }
     const [local, offline] = [runs.local.at(-1), runs.offline.at(-1)];
     if (local && offline)
       roundRatios.push(local.requests / local.seconds / (offline.requests / offline.seconds));
   }
-  return { local: combine(runs.local), offline: combine(runs.offline), roundRatios };
+  const [local, offline] = [combine(runs.local), combine(runs.offline)];
+  const perRequest = (spent: CpuPerRequest, result: LoadResult): CpuPerRequest => ({
+    servers: (spent.servers * 1000) / result.requests,
+    client: (spent.client * 1000) / result.requests,
+  });
+  return {
+    local,
+    offline,
+    roundRatios,
+    ...(cpuMeasured
+      ? { cpu: { local: perRequest(cpuSpent.local, local), offline: perRequest(cpuSpent.offline, offline) } }
+      : {}),
+  };
+}
+
+/** CPU seconds the processes have used so far, together; undefined where /proc cannot tell. */
+function serversCpu(pids: number[]): number | undefined {
+  let total = 0;
+  for (const pid of pids) {
+    const used = cpuSeconds(pid);
+    if (used === undefined) return undefined;
+    total += used;
+  }
+  return total;
 }
 
 /** A GET signed afresh for every request, as a caller's client does. */
