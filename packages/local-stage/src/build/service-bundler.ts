@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as Esbuild from 'esbuild';
@@ -69,6 +69,95 @@ export async function bundleService(
   plan: LocalBundlePlan,
   options: BundleServiceOptions,
 ): Promise<Map<string, BuiltArtifact>> {
+  const pending = staleBundles(serviceDir, plan, options);
+  if (pending.stale.length === 0) return pending.results;
+  return finishBundles(
+    pending,
+    await buildEntries(serviceDir, plan, pending.entries, pending.esbuild),
+    options,
+  );
+}
+
+/** A service to bundle with others (see bundleServices). */
+export interface ServiceToBundle {
+  dir: string;
+  plan: LocalBundlePlan;
+}
+
+/**
+ * Bundles several services, each as bundleService would, byte for byte. Services whose esbuild
+ * options are the same, and say nothing that depends on the working directory, are built by one
+ * esbuild call: the modules they share (the AWS SDK, the shared packages) are parsed once instead of
+ * once per service. A service whose output could still differ from a build of its own (a legal
+ * comment in its own sources, whose heading names the file relative to the working directory), or
+ * whose build fails, is built again alone, so its errors are its own and never fail the others.
+ *
+ * @example
+ * const bundling = bundleServices([{ dir: usersDir, plan: usersPlan }, { dir: ordersDir, plan: ordersPlan }], {
+ *   digests: new FileDigests(),
+ * });
+ * const users = await bundling.get(usersDir);
+ */
+export function bundleServices(
+  services: ServiceToBundle[],
+  options: Omit<BundleServiceOptions, 'only'>,
+): Map<string, Promise<Map<string, BuiltArtifact>>> {
+  const bundling = new Map<string, Promise<Map<string, BuiltArtifact>>>();
+  const groups = new Map<string, PendingBundles[]>();
+  for (const { dir, plan } of services) {
+    let pending: PendingBundles;
+    try {
+      pending = staleBundles(dir, plan, options);
+    } catch (error) {
+      bundling.set(dir, Promise.reject(error));
+      continue;
+    }
+    const key = pending.stale.length > 0 ? sharedBuildKey(pending) : undefined;
+    if (key === undefined) {
+      bundling.set(dir, buildAlone(pending, options));
+      continue;
+    }
+    groups.set(key, [...(groups.get(key) ?? []), pending]);
+  }
+  for (const group of groups.values()) {
+    const [only] = group;
+    if (group.length === 1 && only) {
+      bundling.set(only.dir, buildAlone(only, options));
+      continue;
+    }
+    const together = buildTogether(group).catch(() => new Map<string, Map<string, BuiltEntry>>());
+    for (const pending of group) {
+      bundling.set(
+        pending.dir,
+        together.then((built) => {
+          const entries = built.get(pending.dir);
+          return entries ? finishBundles(pending, entries, options) : buildAlone(pending, options);
+        }),
+      );
+    }
+  }
+  return bundling;
+}
+
+/** A service's bundles looked up in its index: those reused, and those to build. */
+interface PendingBundles {
+  dir: string;
+  plan: LocalBundlePlan;
+  esbuild: EsbuildApi;
+  index: BundleIndex;
+  results: Map<string, BuiltArtifact>;
+  stale: PlannedArtifact[];
+  /** The entries of the stale bundles, each once. */
+  entries: string[];
+  /** Wall-clock time before building, with a fraction of a millisecond, as file modification times are. */
+  buildStarted: number;
+}
+
+function staleBundles(
+  serviceDir: string,
+  plan: LocalBundlePlan,
+  options: BundleServiceOptions,
+): PendingBundles {
   const esbuild = options.esbuild ?? loadEsbuild(serviceDir);
   const index = BundleIndex.read(serviceDir);
   const wanted = plan.artifacts.filter((artifact) => !options.only || options.only.has(artifact.name));
@@ -83,15 +172,27 @@ export async function bundleService(
       stale.push(artifact);
     }
   }
-  if (stale.length === 0) return results;
-  // Wall-clock time with a fraction of a millisecond, as file modification times are.
+  const entries = [...new Set(stale.flatMap((artifact) => artifact.entries))];
   const buildStarted = performance.timeOrigin + performance.now();
-  const entries = await buildEntries(
-    serviceDir,
-    plan,
-    [...new Set(stale.flatMap((a) => a.entries))],
-    esbuild,
-  );
+  return { dir: serviceDir, plan, esbuild, index, results, stale, entries, buildStarted };
+}
+
+async function buildAlone(
+  pending: PendingBundles,
+  options: BundleServiceOptions,
+): Promise<Map<string, BuiltArtifact>> {
+  if (pending.stale.length === 0) return pending.results;
+  const built = await buildEntries(pending.dir, pending.plan, pending.entries, pending.esbuild);
+  return finishBundles(pending, built, options);
+}
+
+/** Writes the stale bundles' task roots from their entries' outputs and records them in the index. */
+function finishBundles(
+  pending: PendingBundles,
+  entries: Map<string, BuiltEntry>,
+  options: BundleServiceOptions,
+): Map<string, BuiltArtifact> {
+  const { dir: serviceDir, plan, esbuild, index, results, stale, buildStarted } = pending;
   for (const artifact of stale) {
     const files: ArtifactFiles = new Map();
     const sources = new Set<string>();
@@ -166,14 +267,7 @@ async function buildEntries(
   entries: string[],
   esbuild: EsbuildApi,
 ): Promise<Map<string, BuiltEntry>> {
-  // Where serverless-esbuild's `.esbuild/.build` would be, as deep below the service; nothing is
-  // written there (write: false), the outputs go to task roots of the same depth.
-  const buildDir = path.join(
-    serviceDir,
-    LOCAL_BUILD_DIR,
-    'building',
-    ...Array.from({ length: plan.buildDirDepth - 2 }, () => '_'),
-  );
+  const buildDir = buildDirOf(serviceDir, plan);
   const byFolder = new Map<string, string[]>();
   for (const entry of entries) {
     const folder = path.dirname(entry);
@@ -196,6 +290,170 @@ async function buildEntries(
     }),
   );
   return built;
+}
+
+/**
+ * Where serverless-esbuild's `.esbuild/.build` would be, as deep below the service; nothing is
+ * written there (write: false), the outputs go to task roots of the same depth.
+ */
+function buildDirOf(serviceDir: string, plan: LocalBundlePlan): string {
+  return path.join(
+    serviceDir,
+    LOCAL_BUILD_DIR,
+    'building',
+    ...Array.from({ length: plan.buildDirDepth - 2 }, () => '_'),
+  );
+}
+
+/**
+ * esbuild options whose output does not depend on the working directory or on the other entries
+ * of the call, as long as whitespace is minified (otherwise each module is headed by a comment with
+ * its path relative to the working directory). Anything else (`tsconfig`, `inject`, `alias`,
+ * `outbase`, `entryNames`, plugins' options …) and the service is built alone.
+ */
+const PATH_FREE_OPTIONS = new Set([
+  'bundle',
+  'target',
+  'platform',
+  'format',
+  'minify',
+  'minifyWhitespace',
+  'minifyIdentifiers',
+  'minifySyntax',
+  'sourcemap',
+  'sourcesContent',
+  'sourceRoot',
+  'keepNames',
+  'mainFields',
+  'conditions',
+  'external',
+  'packages',
+  'define',
+  'pure',
+  'drop',
+  'dropLabels',
+  'banner',
+  'footer',
+  'charset',
+  'treeShaking',
+  'ignoreAnnotations',
+  'legalComments',
+  'loader',
+  'resolveExtensions',
+  'outExtension',
+  'supported',
+  'lineLimit',
+  'logLevel',
+  'logLimit',
+]);
+
+/**
+ * What services built by one esbuild call must share: the same options, all of them free of paths
+ * (see PATH_FREE_OPTIONS) and no loader that writes files of its own (`file`, `copy`: their names
+ * depend on the entries' common folder). Undefined when the service must be built alone.
+ */
+function sharedBuildKey(pending: PendingBundles): string | undefined {
+  const options = pending.plan.esbuild;
+  if (!Object.keys(options).every((name) => PATH_FREE_OPTIONS.has(name))) return undefined;
+  if (options.minify !== true && options.minifyWhitespace !== true) return undefined;
+  if (
+    options.legalComments !== undefined &&
+    !['eof', 'inline', 'none'].includes(String(options.legalComments))
+  )
+    return undefined;
+  const loaders = Object.values((options.loader ?? {}) as Record<string, unknown>);
+  if (loaders.some((loader) => loader === 'file' || loader === 'copy')) return undefined;
+  const external = Array.isArray(options.external) ? options.external : [];
+  if (external.some((name) => typeof name !== 'string' || name.startsWith('.') || path.isAbsolute(name)))
+    return undefined;
+  return JSON.stringify([pending.esbuild.version, pending.plan.buildDirDepth, options]);
+}
+
+/**
+ * Builds the stale entries of several services in one esbuild call, from their common folder, each
+ * entry written where its service's own call would write it. Resolves with each service's entries,
+ * leaving out a service whose output might differ from a build of its own: one with a legal comment
+ * in a source outside node_modules (the comment's heading names that file relative to the working
+ * directory). Rejects when the build fails.
+ */
+async function buildTogether(group: PendingBundles[]): Promise<Map<string, Map<string, BuiltEntry>>> {
+  const [first] = group;
+  if (!first) return new Map();
+  const root = commonFolder(group.map((pending) => pending.dir));
+  const entryPoints = group.flatMap((pending) =>
+    pending.entries.map((entry) => {
+      const output = path.join(
+        buildDirOf(pending.dir, pending.plan),
+        entry.slice(0, -path.extname(entry).length),
+      );
+      return { in: path.join(pending.dir, entry), out: path.relative(root, output) };
+    }),
+  );
+  const result = await runEsbuild(first.dir, first.esbuild, {
+    logLevel: 'silent',
+    ...first.plan.esbuild,
+    entryPoints,
+    outdir: root,
+    absWorkingDir: root,
+    metafile: true,
+    write: false,
+  } as Esbuild.BuildOptions & { write: false; metafile: true });
+  const byFile = new Map<string, Uint8Array>(result.outputFiles.map((file) => [file.path, file.contents]));
+  const built = new Map<string, Map<string, BuiltEntry>>();
+  const owners = new Set<string>();
+  for (const pending of group) {
+    const buildDir = buildDirOf(pending.dir, pending.plan);
+    const entries = new Map<string, BuiltEntry>();
+    for (const [output, meta] of Object.entries(result.metafile.outputs)) {
+      if (!meta.entryPoint) continue;
+      const entry = path.relative(pending.dir, path.resolve(root, meta.entryPoint));
+      if (!pending.entries.includes(entry)) continue;
+      const inputs = reachableInputs(root, result.metafile, meta.entryPoint);
+      const files: ArtifactFiles = new Map();
+      for (const file of [path.resolve(root, output), path.resolve(root, `${output}.map`)]) {
+        const bytes = byFile.get(file);
+        if (!bytes) continue;
+        files.set(path.relative(buildDir, file).split(path.sep).join('/'), bytes);
+        owners.add(file);
+      }
+      entries.set(entry, { files, inputs });
+    }
+    const complete = pending.entries.every((entry) => entries.has(entry));
+    const ownLegalComment = [...entries.values()].some(({ inputs }) => inputs.some(hasLegalComment));
+    if (complete && !ownLegalComment) built.set(pending.dir, entries);
+  }
+  // A file no entry owns (an asset, a legal-comments file) would be named from the common folder.
+  if (result.outputFiles.some((file) => !owners.has(file.path))) return new Map();
+  return built;
+}
+
+/** The deepest folder that holds every one of `dirs`. */
+function commonFolder(dirs: string[]): string {
+  const [first = path.sep, ...others] = dirs.map((dir) => path.resolve(dir));
+  let common = first;
+  while (
+    !others.every(
+      (dir) => dir === common || dir.startsWith(common.endsWith(path.sep) ? common : common + path.sep),
+    )
+  )
+    common = path.dirname(common);
+  return common;
+}
+
+/**
+ * A source outside node_modules with what esbuild keeps as a legal comment (`/*!`, `//!`, `@license`,
+ * `@preserve`; https://esbuild.github.io/api/#legal-comments). Those in node_modules are headed by
+ * their path inside the package, the same from any working directory.
+ */
+function hasLegalComment(file: string): boolean {
+  if (file.split(path.sep).includes('node_modules')) return false;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return true; // unreadable now: not worth the risk
+  }
+  return /\/\*!|\/\/!|@license|@preserve/.test(text);
 }
 
 /** esbuild builds in flight in this process: its service process must not be stopped under them. */

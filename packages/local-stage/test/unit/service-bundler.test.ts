@@ -12,7 +12,13 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { LocalBundlePlan } from '../../src/build/bundle-plan';
 import { FileDigests } from '../../src/build/file-digests';
-import { BuildError, type BuiltArtifact, bundleService } from '../../src/build/service-bundler';
+import {
+  BuildError,
+  type BuiltArtifact,
+  bundleService,
+  bundleServices,
+  type EsbuildApi,
+} from '../../src/build/service-bundler';
 
 // A service of two functions: `a` imports a module of its own and one it shares with `b`.
 const FILES: Record<string, string> = {
@@ -137,5 +143,129 @@ describe('bundleService', () => {
       reused: true,
       taskRoot: artifact(good, 'a.zip').taskRoot,
     });
+  });
+});
+
+describe('bundleServices', () => {
+  // Two copies of the same layout: services bundled together in one, each alone in the other.
+  let together: string;
+  let alone: string;
+  beforeEach(() => {
+    together = path.join(dir, 'together');
+    alone = path.join(dir, 'alone');
+    for (const root of [together, alone]) {
+      for (const service of ['one', 'two']) {
+        for (const [file, content] of Object.entries(FILES)) writeAt(path.join(root, service, file), content);
+      }
+      // A package both import, with a legal comment esbuild moves to the end under the package's path.
+      writeAt(path.join(root, 'node_modules/licensed/package.json'), JSON.stringify({ name: 'licensed' }));
+      writeAt(
+        path.join(root, 'node_modules/licensed/index.js'),
+        '/*! licensed: MIT */\nexports.mark = "!";\n',
+      );
+      for (const service of ['one', 'two'])
+        writeAt(
+          path.join(root, service, 'src/shared.ts'),
+          "import { mark } from 'licensed';\nexport const greet = (name: string) => 'hello ' + name + mark;\n",
+        );
+    }
+  });
+
+  function writeAt(file: string, content: string): void {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+
+  /** esbuild, counting its build calls. */
+  function countingEsbuild(): EsbuildApi & { calls: number } {
+    const counting = {
+      calls: 0,
+      version: esbuild.version,
+      formatMessagesSync: esbuild.formatMessagesSync,
+      build: ((options: esbuild.BuildOptions) => {
+        counting.calls += 1;
+        return esbuild.build(options);
+      }) as EsbuildApi['build'],
+    };
+    return counting;
+  }
+
+  async function bundleBoth(plan: LocalBundlePlan = PLAN) {
+    const counting = countingEsbuild();
+    const bundling = bundleServices(
+      ['one', 'two'].map((service) => ({ dir: path.join(together, service), plan })),
+      { digests: new FileDigests(), esbuild: counting },
+    );
+    const settled = await Promise.allSettled([...bundling.values()]);
+    return { counting, settled, bundling };
+  }
+
+  /** Every file of every bundle of a service, by zip and path, with its bytes. */
+  function filesOf(built: Map<string, BuiltArtifact>): Record<string, string> {
+    const files: Record<string, string> = {};
+    for (const artifact of built.values()) {
+      for (const entry of readdirSync(artifact.taskRoot, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const file = path.join(entry.parentPath, entry.name);
+        files[`${path.basename(artifact.taskRoot)}/${path.relative(artifact.taskRoot, file)}`] =
+          readFileSync(file).toString('base64');
+      }
+    }
+    return files;
+  }
+
+  async function builtAlone(service: string): Promise<Map<string, BuiltArtifact>> {
+    return bundleService(path.join(alone, service), PLAN, { digests: new FileDigests(), esbuild });
+  }
+
+  it('builds services of the same options in one esbuild call, every file byte for byte as built alone', async () => {
+    const { counting, bundling } = await bundleBoth();
+    expect(counting.calls).toBe(1);
+    for (const service of ['one', 'two']) {
+      const built = await bundling.get(path.join(together, service));
+      if (!built) throw new Error(`${service} was not bundled`);
+      const own = await builtAlone(service);
+      expect(Object.keys(filesOf(built)).length).toBe(4);
+      expect(filesOf(built)).toEqual(filesOf(own));
+      const relative = (artifacts: Map<string, BuiltArtifact>, root: string) =>
+        artifact(artifacts, 'a.zip')
+          .inputs.map((input) => path.relative(path.join(root, service), input))
+          .sort();
+      expect(relative(built, together)).toEqual(relative(own, alone));
+    }
+  });
+
+  it('builds a service alone when a legal comment in its own sources would be headed by a path', async () => {
+    for (const root of [together, alone])
+      writeAt(
+        path.join(root, 'two/src/only-a.ts'),
+        "/*! two's own notice */\nexport const extra = () => 'a';\n",
+      );
+    const { counting, bundling } = await bundleBoth();
+    expect(counting.calls).toBe(2);
+    const built = await bundling.get(path.join(together, 'two'));
+    if (!built) throw new Error('two was not bundled');
+    expect(filesOf(built)).toEqual(filesOf(await builtAlone('two')));
+  });
+
+  it("fails only the service that does not build, with esbuild's message naming its own file", async () => {
+    writeAt(path.join(together, 'two/src/only-a.ts'), 'export const extra = ;\n');
+    const { settled } = await bundleBoth();
+    expect(settled[0]?.status).toBe('fulfilled');
+    const failed = settled[1];
+    expect(failed?.status).toBe('rejected');
+    const error = failed?.status === 'rejected' ? failed.reason : undefined;
+    expect(error).toBeInstanceOf(BuildError);
+    expect(error).toMatchObject({ details: expect.stringMatching(/^[^\n]*src\/only-a\.ts:1:\d+/m) });
+    expect(error.details).not.toMatch(/two\/src/);
+  });
+
+  it('builds each service alone when an option names a path, which esbuild reads from its working folder', async () => {
+    const { counting, settled } = await bundleBoth({
+      ...PLAN,
+      esbuild: { ...PLAN.esbuild, tsconfig: 'tsconfig.json' },
+    });
+    expect(settled.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(counting.calls).toBe(2);
   });
 });
