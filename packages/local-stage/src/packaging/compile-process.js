@@ -2,7 +2,8 @@
 // loading the framework and its plugins once instead of once per service (most of the 2–3 s a
 // `serverless package` takes is spent requiring modules). Forked by compile-templates.ts, it receives
 // one job over IPC and answers one message per service: its bundle plan as soon as its configuration
-// is resolved (so bundling starts while templates compile), then `compiled` or `failed`.
+// is resolved (so bundling starts while templates compile), then `compiled` or `failed`; and once
+// `planned`, when every configuration has been resolved and the plans known from them sent.
 //
 // It follows the framework's own command line (osls scripts/serverless.js) for the `package`
 // command of an AWS service: read serverless.yml, resolve variables in the same phases and with the
@@ -16,6 +17,14 @@
 const Module = require('node:module');
 const path = require('node:path');
 const { randomUUID } = require('node:crypto');
+const { installCompileCache } = require('./compile-cache');
+
+// First, so that every module of the framework is compiled through it (see compile-cache.js).
+const codeCache = process.argv[3]
+  ? installCompileCache(process.argv[3], {
+      wanted: (filename) => filename.includes(`${path.sep}node_modules${path.sep}`),
+    })
+  : undefined;
 
 const PLAN_PLUGIN = path.join(__dirname, 'bundle-plan-plugin.js');
 const BundlePlanPlugin = require(PLAN_PLUGIN);
@@ -311,6 +320,8 @@ async function compile(job, loaded) {
       fail(service, error);
     }
   }
+  // Every plan known from configurations alone has been sent: the stage bundles them together.
+  process.send({ type: 'planned' });
   for (const service of services.filter((candidate) => !candidate.failed)) {
     try {
       service.serverless = await inService(service, () => loadService(fw, service.resolved));
@@ -329,8 +340,8 @@ async function compile(job, loaded) {
   }
 }
 
-// Started with the framework's folder as argument, it loads what resolving configurations needs at
-// once, while the process that forked it is still getting ready to send the job.
+// Started with the framework's folder as argument (and its code cache's file), it loads what
+// resolving configurations needs at once, while the process that forked it gets ready to send the job.
 standInForServerlessEsbuild();
 const preloaded = process.argv[2] ? frameworkModules(process.argv[2]) : undefined;
 // Forked ahead and not needed after all, or left behind by a stage that stopped: nothing to do.
@@ -338,7 +349,11 @@ process.once('disconnect', () => process.exit(0));
 
 process.once('message', (job) => {
   compile(job, job.frameworkDir === process.argv[2] ? preloaded : undefined).then(
-    () => process.disconnect(),
+    () => {
+      // Every outcome is sent: what the next start can reuse is written while the stage goes on.
+      codeCache?.save();
+      process.disconnect();
+    },
     (error) => {
       process.send({ type: 'crashed', message: describeError(error) }, () => process.exit(1));
     },

@@ -30,11 +30,28 @@ export function frameworkDir(repoRoot: string): string {
 export function forkCompiler(repoRoot: string): ChildProcess {
   const env = serverlessEnv(process.env, serverlessHome(repoRoot));
   // No execArgv: the stage's own loader flags (tsx) would only slow a plain-JavaScript child down.
-  return fork(COMPILE_PROCESS, [frameworkDir(repoRoot)], {
+  return fork(COMPILE_PROCESS, [frameworkDir(repoRoot), compilerCodeCache(repoRoot)], {
     env,
     execArgv: [],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+}
+
+/**
+ * Where the compiler keeps V8's code for the framework (see compile-cache.js): beside the framework's
+ * own caches, one file per Node version and architecture, as V8's code is only good for those.
+ *
+ * @example
+ * compilerCodeCache('/repo'); // '/repo/node_modules/.cache/local-stage/compiler-v20.20.2-x64.cache'
+ */
+export function compilerCodeCache(repoRoot: string): string {
+  return path.join(
+    repoRoot,
+    'node_modules',
+    '.cache',
+    'local-stage',
+    `compiler-${process.version}-${process.arch}.cache`,
+  );
 }
 
 let prestarted: { repoRoot: string; child: ChildProcess } | undefined;

@@ -23,12 +23,18 @@ export interface CompileOptions {
   region?: string;
   /** Called once per service as soon as its configuration is resolved, before its template is. */
   onPlan?: (dir: string, plan: BundlePlan) => void;
+  /**
+   * Called once every service's configuration is resolved and the plans known from them reported
+   * (a service's plan may still come later, when only loading its plugins tells it).
+   */
+  onPlanned?: () => void;
   /** Starts the compiler process; tests pass a fake. */
   forkCompiler?: (env: NodeJS.ProcessEnv) => ChildProcess;
 }
 
 type CompilerMessage =
   | { type: 'plan'; dir: string; plan: unknown }
+  | { type: 'planned' }
   | { type: 'compiled'; dir: string }
   | { type: 'failed'; dir: string; message: string }
   | { type: 'crashed'; message: string };
@@ -61,16 +67,26 @@ export function compileTemplates(
     stream?.on('data', (chunk) => output.push(String(chunk)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => child.kill(), TEN_MINUTES_MS);
+    // Every service answered: the compiler may still be writing its code cache, nothing to wait for.
+    const settleOnceAllAnswered = () => {
+      if (!requests.every(({ dir }) => outcomes.has(dir))) return;
+      clearTimeout(timer);
+      resolve(outcomes);
+    };
     child.on('message', (message: CompilerMessage) => {
       if (message.type === 'plan') {
         const plan = bundlePlanSchema.parse(message.plan);
         plans.set(message.dir, plan);
         options.onPlan?.(message.dir, plan);
+      } else if (message.type === 'planned') {
+        options.onPlanned?.();
       } else if (message.type === 'compiled') {
         const plan = plans.get(message.dir);
         outcomes.set(message.dir, plan ? { ok: true, plan } : { ok: false, message: 'no bundle plan' });
+        settleOnceAllAnswered();
       } else if (message.type === 'failed') {
         outcomes.set(message.dir, { ok: false, message: message.message });
+        settleOnceAllAnswered();
       } else {
         output.push(message.message);
       }
