@@ -4,7 +4,7 @@ import * as z from 'zod';
 import type { BundlePlan } from '../build/bundle-plan';
 import { bundlePlanSchema } from '../build/bundle-plan';
 import type { FileDigests } from '../build/file-digests';
-import { type BuiltArtifact, bundleService, stopEsbuild } from '../build/service-bundler';
+import { type BuiltArtifact, bundleServices, stopEsbuild } from '../build/service-bundler';
 import { LOCAL_BUILD_DIR } from '../build/task-roots';
 import { loadPackagedStack, type PackagedStack } from '../cloudformation';
 import { LocalStageError } from '../errors';
@@ -75,21 +75,47 @@ export async function prepareServices(dirs: string[], options: PrepareOptions): 
     return { dir, inputs, outDir, cached: readCompiled(outDir, dir, options) };
   });
   const bundling = new Map<string, { plan: BundlePlan; bundles: Promise<Map<string, BuiltArtifact>> }>();
-  const startBundling = (dir: string, plan: BundlePlan) => {
-    const bundles =
-      plan.bundler === 'local-stage'
-        ? bundleService(dir, plan, { digests: options.digests })
-        : Promise.resolve(new Map<string, BuiltArtifact>());
-    bundles.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-    bundling.set(dir, { plan, bundles });
+  // Plans that arrive together are bundled together (bundleServices: what they share is parsed once).
+  const queued = new Map<string, BundlePlan>();
+  let holding = false;
+  const flush = () => {
+    const local = [...queued].flatMap(([dir, plan]) =>
+      plan.bundler === 'local-stage' ? [{ dir, plan }] : [],
+    );
+    const started = bundleServices(local, { digests: options.digests });
+    for (const [dir, plan] of queued) {
+      const bundles = started.get(dir) ?? Promise.resolve(new Map<string, BuiltArtifact>());
+      bundles.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+      bundling.set(dir, { plan, bundles });
+    }
+    queued.clear();
   };
+  const startBundling = (dir: string, plan: BundlePlan) => {
+    queued.set(dir, plan);
+    if (!holding) flush();
+  };
+  holding = true;
   for (const service of services) if (service.cached) startBundling(service.dir, service.cached);
+  flush();
   const toCompile = services.filter((service) => !service.cached);
   if (toCompile.length === 0) discardPrestartedCompiler();
+  // The compiler reports the plans it knows from configurations one after another, then `planned`.
+  holding = toCompile.length > 0;
   const outcomes = await compileTemplates(
     toCompile.map(({ dir, outDir }) => ({ dir, outDir })),
-    { repoRoot: options.repoRoot, stage: options.stage, region: options.region, onPlan: startBundling },
+    {
+      repoRoot: options.repoRoot,
+      stage: options.stage,
+      region: options.region,
+      onPlan: startBundling,
+      onPlanned: () => {
+        holding = false;
+        flush();
+      },
+    },
   );
+  holding = false;
+  flush();
   const result: PrepareResult = { prepared: [], failed: [] };
   for (const service of services) {
     const outcome: CompileOutcome | undefined = outcomes.get(service.dir);

@@ -4,7 +4,8 @@
  * The stage compiles templates with the framework (serverless-esbuild stood in for) and bundles with
  * esbuild itself, using the options serverless-esbuild derives from the service's `esbuild` settings.
  * Here a copy of a service with two functions is packaged both ways: by `serverless package`, and as
- * `npm start` prepares it. Every file of every zip must equal the file the stage runs, source maps
+ * `npm start` prepares it, beside a second service whose functions share most of their modules (so
+ * the stage bundles both services in one esbuild call, as it does the repository's). Every file of every zip must equal the file the stage runs, source maps
  * included; the template and the saved service state must be the same but for the deployment's
  * timestamp. And from where the stage runs a bundle, its source map's paths name the service's own
  * sources, which is what lets a debugger bind breakpoints in them.
@@ -28,6 +29,8 @@ import { type PreparedService, prepareServices } from '../../src/packaging/prepa
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const SERVICE = 'orders';
+/** Prepared beside SERVICE, with the same esbuild options. */
+const NEIGHBOUR = 'users';
 const STAGE = 'local';
 
 let workDir: string;
@@ -35,20 +38,21 @@ let serviceDir: string;
 let packagedDir: string;
 let prepared: PreparedService;
 
-/** A copy of the repository's layout around one service: shared config, its sources, node_modules linked. */
-function copyOfService(): string {
+/** A copy of the repository's layout around two services: shared config, their sources, node_modules linked. */
+function copyOfServices(): string {
   const root = path.join(workDir, 'repo');
   mkdirSync(path.join(root, 'services'), { recursive: true });
   for (const file of ['serverless-common.yml', 'tsconfig.base.json', 'package.json'])
     cpSync(path.join(REPO_ROOT, file), path.join(root, file));
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'));
-  const copy = path.join(root, 'services', SERVICE);
   const skipped = new Set(['.serverless', '.esbuild', '.local-stage', 'node_modules', 'dist']);
-  cpSync(path.join(REPO_ROOT, 'services', SERVICE), copy, {
-    recursive: true,
-    filter: (source) => !skipped.has(path.basename(source)),
-  });
-  return copy;
+  for (const service of [SERVICE, NEIGHBOUR]) {
+    cpSync(path.join(REPO_ROOT, 'services', service), path.join(root, 'services', service), {
+      recursive: true,
+      filter: (source) => !skipped.has(path.basename(source)),
+    });
+  }
+  return path.join(root, 'services', SERVICE);
 }
 
 /** The deployment's timestamp is the one thing two packages of the same inputs differ in. */
@@ -68,7 +72,7 @@ function filesUnder(dir: string): string[] {
 
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'matches-package-'));
-  serviceDir = copyOfService();
+  serviceDir = copyOfServices();
   packagedDir = path.join(workDir, 'packaged');
   const run = nodeServerlessRunner(REPO_ROOT, 150_000);
   const home = mkdtempSync(path.join(workDir, 'home-'));
@@ -77,15 +81,16 @@ beforeAll(async () => {
     serviceDir,
     serverlessEnv(process.env, home),
   );
-  const preparing = prepareServices([serviceDir], {
+  const preparing = prepareServices([serviceDir, path.join(path.dirname(serviceDir), NEIGHBOUR)], {
     repoRoot: path.dirname(path.dirname(serviceDir)),
     stage: STAGE,
     digests: new FileDigests(),
   });
   const [{ code, output }, { prepared: ready, failed }] = await Promise.all([packaging, preparing]);
   if (code !== 0) throw new Error(`serverless package failed:\n${output.split('\n').slice(-30).join('\n')}`);
-  if (failed.length > 0 || !ready[0]) throw new Error(failed.map(({ error }) => error.message).join('\n'));
-  prepared = ready[0];
+  const own = ready.find((service) => service.dir === serviceDir);
+  if (failed.length > 0 || !own) throw new Error(failed.map(({ error }) => error.message).join('\n'));
+  prepared = own;
 }, 300_000);
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
