@@ -20,7 +20,8 @@ const IMPORT_AS_USUAL = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
  * Compiles every CommonJS module `wanted` accepts through vm.Script, with the code cached in `file`
  * for the same module path and the same source (V8 itself only checks the source's length, so the
  * source's digest is kept beside it). Returns `save`, which writes the cache again when some module
- * was compiled without it; call it once the work is done, so lazily compiled functions are kept.
+ * was compiled without it (and says whether it did); call it once the work is done, so lazily
+ * compiled functions are kept.
  *
  * @example
  * const cache = installCompileCache('/repo/node_modules/.cache/local-stage/compiler-v20.20.2-x64.cache', {
@@ -62,11 +63,12 @@ function installCompileCache(file, { wanted }) {
   };
   return {
     save() {
-      if ([...compiled.values()].every((module) => module.cached)) return;
+      if ([...compiled.values()].every((module) => module.cached)) return false;
       try {
         writeCache(file, compiled);
+        return true;
       } catch {
-        // A cache that cannot be written only costs the next start its time.
+        return false; // a cache that cannot be written only costs the next start its time
       }
     },
   };
