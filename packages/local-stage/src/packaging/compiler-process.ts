@@ -54,12 +54,58 @@ export function compilerCodeCache(repoRoot: string): string {
   );
 }
 
-let prestarted: { repoRoot: string; child: ChildProcess } | undefined;
+/** What the compiler is asked to do: compile these services' templates (see compile-process.js). */
+export interface CompileJob {
+  frameworkDir: string;
+  stage: string;
+  region?: string;
+  services: Array<{ dir: string; outDir: string }>;
+}
+
+/**
+ * The job for `services`, in the one shape both the command line and the stage make it, so a job
+ * sent ahead of time can be recognised.
+ *
+ * @example
+ * compileJob('/repo', { stage: 'local' }, [{ dir: '/repo/services/users', outDir }]);
+ */
+export function compileJob(
+  repoRoot: string,
+  options: { stage: string; region?: string },
+  services: CompileJob['services'],
+): CompileJob {
+  return {
+    frameworkDir: frameworkDir(repoRoot),
+    stage: options.stage,
+    region: options.region,
+    services: services.map(({ dir, outDir }) => ({ dir, outDir })),
+  };
+}
+
+interface Prestarted {
+  repoRoot: string;
+  child: ChildProcess;
+  job: CompileJob;
+  /** What the compiler answered before the stage took it over, in order. */
+  answered: unknown[];
+  keep: (message: unknown) => void;
+  /** How it exited, if it has: done with the job (or failed) before the stage took it over. */
+  exit?: CompilerExit;
+}
+
+export interface CompilerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+let prestarted: Prestarted | undefined;
 
 /**
  * Forks the template compiler ahead of time, when some service of the repository has no template
- * compiled for this stage yet: it loads the framework on one core while the stage's process loads
- * itself on the other. `compileTemplates` then uses it; `discardPrestartedCompiler` ends it if not.
+ * compiled for this stage yet, and gives it the job at once: it loads the framework and resolves the
+ * services' configurations on one core while the stage's process loads itself on the other, its
+ * answers kept until `compileTemplates` takes it over (when asked for the same job);
+ * `discardPrestartedCompiler` ends it if not.
  *
  * @example
  * prestartCompiler('/repo', { stage: 'local', region: 'us-east-1' }); // first thing in the command line
@@ -67,20 +113,44 @@ let prestarted: { repoRoot: string; child: ChildProcess } | undefined;
 export function prestartCompiler(repoRoot: string, options: { stage: string; region?: string }): void {
   if (prestarted) return;
   const framework = frameworkDir(repoRoot);
-  const compiled = (dir: string) => {
-    const { key } = templateInputs(dir, { ...options, frameworkDir: framework });
-    return existsSync(path.join(compiledTemplateDir(dir, options.stage, key), 'compiled.json'));
-  };
-  if (findServices(repoRoot).every((service) => compiled(service.dir))) return;
-  prestarted = { repoRoot, child: forkCompiler(repoRoot) };
+  const services = findServices(repoRoot).map((service) => {
+    const { key } = templateInputs(service.dir, { ...options, frameworkDir: framework });
+    return { dir: service.dir, outDir: compiledTemplateDir(service.dir, options.stage, key) };
+  });
+  const toCompile = services.filter(({ outDir }) => !existsSync(path.join(outDir, 'compiled.json')));
+  if (toCompile.length === 0) return;
+  const child = forkCompiler(repoRoot);
+  const answered: unknown[] = [];
+  const keep = (message: unknown) => answered.push(message);
+  child.on('message', keep);
+  const job = compileJob(repoRoot, options, toCompile);
+  child.send(job);
+  const entry: Prestarted = { repoRoot, child, job, answered, keep };
+  child.once('exit', (code, signal) => {
+    entry.exit = { code, signal };
+  });
+  prestarted = entry;
 }
 
-/** The compiler forked ahead for this repository, if any and still running; it is the caller's then. */
-export function takePrestartedCompiler(repoRoot: string): ChildProcess | undefined {
-  if (prestarted?.repoRoot !== repoRoot || prestarted.child.exitCode !== null) return undefined;
-  const { child } = prestarted;
+/**
+ * The compiler forked ahead for this repository, if it was given `job`, with what it has answered so
+ * far and, when it is done already, how it exited; it is the caller's then. One given another job is
+ * ended.
+ */
+export function takePrestartedCompiler(
+  repoRoot: string,
+  job: CompileJob,
+): { child: ChildProcess; answered: unknown[]; exit?: CompilerExit } | undefined {
+  if (prestarted?.repoRoot !== repoRoot) return undefined;
+  const { child, answered, keep, exit } = prestarted;
+  const sameJob = JSON.stringify(prestarted.job) === JSON.stringify(job);
   prestarted = undefined;
-  return child;
+  if (!sameJob) {
+    if (child.connected) child.disconnect();
+    return undefined;
+  }
+  child.off('message', keep);
+  return { child, answered, exit };
 }
 
 /** Ends a compiler forked ahead of time that turned out not to be needed. */

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { type BundlePlan, bundlePlanSchema } from '../build/bundle-plan';
 import { LocalStageError } from '../errors';
-import { forkCompiler, frameworkDir, takePrestartedCompiler } from './compiler-process';
+import { compileJob, forkCompiler, takePrestartedCompiler } from './compiler-process';
 import { serverlessEnv, serverlessHome } from './serverless-runner';
 
 export { discardPrestartedCompiler, frameworkDir, prestartCompiler } from './compiler-process';
@@ -58,9 +58,11 @@ export function compileTemplates(
 ): Promise<Map<string, CompileOutcome>> {
   const outcomes = new Map<string, CompileOutcome>();
   if (requests.length === 0) return Promise.resolve(outcomes);
+  const job = compileJob(options.repoRoot, options, requests);
+  const prestarted = options.forkCompiler ? undefined : takePrestartedCompiler(options.repoRoot, job);
   const child = options.forkCompiler
     ? options.forkCompiler(serverlessEnv(process.env, serverlessHome(options.repoRoot)))
-    : (takePrestartedCompiler(options.repoRoot) ?? forkCompiler(options.repoRoot));
+    : (prestarted?.child ?? forkCompiler(options.repoRoot));
   const plans = new Map<string, BundlePlan>();
   const output: string[] = [];
   for (const stream of [child.stdout, child.stderr])
@@ -73,7 +75,7 @@ export function compileTemplates(
       clearTimeout(timer);
       resolve(outcomes);
     };
-    child.on('message', (message: CompilerMessage) => {
+    const onMessage = (message: CompilerMessage) => {
       if (message.type === 'plan') {
         const plan = bundlePlanSchema.parse(message.plan);
         plans.set(message.dir, plan);
@@ -90,12 +92,13 @@ export function compileTemplates(
       } else {
         output.push(message.message);
       }
-    });
+    };
+    child.on('message', onMessage);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(new LocalStageError(`Cannot start the template compiler: ${error.message}`, { cause: error }));
     });
-    child.on('exit', (code, signal) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
       for (const { dir } of requests) {
         if (outcomes.has(dir)) continue;
@@ -104,12 +107,13 @@ export function compileTemplates(
         outcomes.set(dir, { ok: false, message: `the template compiler ${how}${said ? `:\n${said}` : ''}` });
       }
       resolve(outcomes);
-    });
-    child.send({
-      frameworkDir: frameworkDir(options.repoRoot),
-      stage: options.stage,
-      region: options.region,
-      services: requests,
-    });
+    };
+    child.on('exit', onExit);
+    // A compiler forked ahead was given this job already: what it answered meanwhile comes first.
+    if (prestarted) for (const message of prestarted.answered) onMessage(message as CompilerMessage);
+    else child.send(job);
+    // Done before it was taken over: its output is read first, as its exit would have waited for.
+    const exited = prestarted?.exit;
+    if (exited) setImmediate(() => onExit(exited.code, exited.signal));
   });
 }
