@@ -401,6 +401,16 @@ async function buildTogether(group: PendingBundles[]): Promise<Map<string, Map<s
   const byFile = new Map<string, Uint8Array>(result.outputFiles.map((file) => [file.path, file.contents]));
   const built = new Map<string, Map<string, BuiltEntry>>();
   const owners = new Set<string>();
+  // A service's entries share most of their sources: each is read once.
+  const legal = new Map<string, boolean>();
+  const hasLegalCommentOnce = (file: string) => {
+    let found = legal.get(file);
+    if (found === undefined) {
+      found = hasLegalComment(file);
+      legal.set(file, found);
+    }
+    return found;
+  };
   for (const pending of group) {
     const buildDir = buildDirOf(pending.dir, pending.plan);
     const entries = new Map<string, BuiltEntry>();
@@ -419,7 +429,7 @@ async function buildTogether(group: PendingBundles[]): Promise<Map<string, Map<s
       entries.set(entry, { files, inputs });
     }
     const complete = pending.entries.every((entry) => entries.has(entry));
-    const ownLegalComment = [...entries.values()].some(({ inputs }) => inputs.some(hasLegalComment));
+    const ownLegalComment = [...entries.values()].some(({ inputs }) => inputs.some(hasLegalCommentOnce));
     if (complete && !ownLegalComment) built.set(pending.dir, entries);
   }
   // A file no entry owns (an asset, a legal-comments file) would be named from the common folder.

@@ -87,6 +87,8 @@ function bundlePlan(serverless) {
  */
 function frameworkModules(frameworkDir) {
   const load = (relative) => require(path.join(frameworkDir, relative));
+  // The json-cycle the framework writes its state and templates with, made linear (see json-cycle.js).
+  Object.assign(require(require.resolve('json-cycle', { paths: [frameworkDir] })), require('./json-cycle'));
   const sources = 'lib/configuration/variables/sources/';
   return {
     resolveInput: load('lib/cli/resolve-input'),
