@@ -71,7 +71,7 @@ export async function measureEdits(
       for (let index = 0; index < options.rounds; index++) {
         const saved = performance.now();
         const marker = edit(kind);
-        stage = await startStage(repoRoot, 'warm');
+        stage = await startStage(repoRoot, 'warm', { measureCpu: false });
         const served = await servedBy(kind, marker, stage, agent);
         record({ edit: kind, way: 'restart', seconds: (served - saved) / 1000 });
         await stage.child.stop();

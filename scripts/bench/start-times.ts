@@ -36,6 +36,12 @@ export interface StartOptions {
   watch?: boolean;
   /** Function copies and how long an idle one is kept (the memory and pool sections). */
   lambda?: { maxEnvironmentsPerFunction?: number; idleTimeoutMs?: number };
+  /**
+   * Wait for the child's CPU line after ready (default true). The child prints it once its helper
+   * processes have exited, which can take seconds more: a timing that goes on past ready (save to
+   * serving) must not wait for it.
+   */
+  measureCpu?: boolean;
 }
 
 /**
@@ -73,7 +79,10 @@ export async function startStage(
     return parseReadyLine(line);
   }, READY_TIMEOUT_MS);
   const seconds = (performance.now() - started) / 1000;
-  const cpuSeconds = await child.waitFor(parseCpuLine, CPU_LINE_TIMEOUT_MS).catch(() => undefined);
+  const cpuSeconds =
+    options.measureCpu === false
+      ? undefined
+      : await child.waitFor(parseCpuLine, CPU_LINE_TIMEOUT_MS).catch(() => undefined);
   const run = {
     kind,
     services: packaging.length,
