@@ -14,6 +14,7 @@ import {
   type UsageReport,
   usageReport,
 } from '@internal-apis/local-stage/iam';
+import { requireStage, UsageError, usageErrors } from './lib/cli-args';
 
 const USAGE = `Usage: npm run iam -- <command> [options]
 
@@ -40,14 +41,6 @@ RUN is a run file, or the latest run of "integration" (the integration suite), "
 
 const REPO_ROOT = resolve(__dirname, '..');
 
-/** A command line that cannot be run as given: the usage, exit 2. */
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
-
 const OPTIONS = {
   as: { type: 'string' },
   stage: { type: 'string' },
@@ -55,7 +48,6 @@ const OPTIONS = {
   service: { type: 'string', multiple: true },
   suggest: { type: 'boolean' },
   ci: { type: 'boolean' },
-  check: { type: 'boolean' },
   json: { type: 'boolean' },
   'no-package': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -64,11 +56,7 @@ const OPTIONS = {
 type Values = ReturnType<typeof parse>['values'];
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return usageErrors(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true }));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -91,25 +79,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function stageIam(values: Values, extraServiceDirs: string[] = []): Promise<StageIam> {
-  const stage = values.stage ?? 'local';
-  if (!/^[a-zA-Z][a-zA-Z0-9-]*$/.test(stage))
-    throw new UsageError(`--stage must be letters, digits and -, not "${stage}"`);
   return loadStageIam({
-    stage,
+    stage: requireStage(values.stage, 'local'),
     repoRoot: REPO_ROOT,
     extraServiceDirs,
     package: values['no-package'] ? 'never' : 'if-needed',
     log: (line) => console.error(line),
   });
-}
-
-/** A lookup the user named wrongly is a usage mistake. */
-function usage<T>(lookup: () => T): T {
-  try {
-    return lookup();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }
 
 function noExtra(rest: string[], command: string): void {
@@ -129,7 +105,7 @@ async function ask(values: Values, rest: string[], command: 'explain' | 'can'): 
   if (!api && !(rest[0] ?? '').includes(':'))
     throw new UsageError(`An action is service:Name, e.g. ssm:GetParameter, not ${rest[0]}`);
   const iam = await stageIam(values);
-  const role = usage(() => iam.role(values.as as string));
+  const role = usageErrors(() => iam.role(values.as as string));
   const [first = '', second = '', third = ''] = rest;
   if (api && !iam.api(second)) {
     const apis = iam.services.filter((service) => service.api).map((service) => service.name);
@@ -147,13 +123,13 @@ async function ask(values: Values, rest: string[], command: 'explain' | 'can'): 
 
 async function report(values: Values, rest: string[]): Promise<number> {
   noExtra(rest, 'report');
-  const run = readRun(usage(() => findRun(REPO_ROOT, values.from ?? 'latest')));
+  const run = readRun(usageErrors(() => findRun(REPO_ROOT, values.from ?? 'latest')));
   // Services the run had besides the repository's own (the integration suite's fixture services).
   const extra = run.header.services
     .filter((service) => !service.file.startsWith('services/'))
     .map((service) => dirname(resolve(REPO_ROOT, service.file)));
   const iam = await stageIam(values, extra);
-  const ci = values.ci || values.check;
+  const ci = values.ci;
   const known = iam.services.filter((service) => service.roles.length > 0).map((service) => service.name);
   for (const name of values.service ?? []) {
     if (!known.includes(name))
