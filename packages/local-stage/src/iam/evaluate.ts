@@ -60,7 +60,6 @@ const NO_MATCH: Match = { kind: 'nomatch' };
 
 interface Evaluated {
   ref: StatementRef;
-  effect: Statement['Effect'];
   match: Match;
 }
 
@@ -98,7 +97,7 @@ export function evaluate(
       const statement = statements[index] as Statement;
       const match = matchStatement(statement, request, context, variables, options.caller);
       if (match.kind === 'nomatch') continue;
-      const evaluated = { ref: statementRef(policy.name, index, statement), effect: statement.Effect, match };
+      const evaluated = { ref: statementRef(policy.name, index, statement), match };
       if (statement.Effect === 'Deny') {
         if (match.kind === 'match') denying.push(evaluated.ref);
         else doubtfulDenies.push(evaluated);
@@ -199,7 +198,8 @@ function matchStatement(
   return principal?.kind === 'match' ? { kind: 'match', how: principal.how } : MATCH;
 }
 
-function listOf(value: string | string[] | undefined): string[] {
+/** A policy element that may be one string or a list, as a list. */
+export function listOf(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }

@@ -1,7 +1,7 @@
 import type { Statement } from '../types';
 import { parseArn } from './arns';
 import { type ConditionContext, conditionContext, evaluateConditions, singleValue } from './conditions';
-import type { RequestToAuthorize } from './evaluate';
+import { listOf, type RequestToAuthorize } from './evaluate';
 import { substitute, substitutesVariables } from './policy-variables';
 import { type CallerChain, matchPrincipal } from './principals';
 import { parseMethodArn } from './route-arns';
@@ -58,11 +58,6 @@ export function statementDifferences(
     ...resourceDifferences(statement, request.resource, context, variables),
     ...conditionDifferences(statement, context, variables),
   ];
-}
-
-function listOf(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
 }
 
 function principalDifference(statement: Statement, caller: CallerChain | undefined): Difference[] {

@@ -2,7 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { Statement } from '../types';
 import { isForLambdaService } from './access-report';
 import type { PrincipalUnderEvaluation, TypedStatementRef } from './decide';
-import { statementRef, statementsOf } from './evaluate';
+import { listOf, statementRef, statementsOf } from './evaluate';
 import type { Fix, StatementSite } from './explain';
 import { summarizeStatement } from './messages';
 import {
@@ -248,11 +248,6 @@ function routeOf(iam: StageIam, resource: string): string | undefined {
   const api = method ? iam.api(method.apiId) : undefined;
   const route = method && api ? api.route(method.verb, `/${method.path}`) : undefined;
   return route && api ? routeName(route, api.service.name) : undefined;
-}
-
-function listOf(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
 }
 
 function isWildcard(pattern: string): boolean {
