@@ -48,21 +48,3 @@ export function send(agent: http.Agent, request: HttpRequest): Promise<HttpAnswe
 export function keepAliveAgent(sockets: number): http.Agent {
   return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
 }
-
-/**
- * A TCP port that was free a moment ago, for servers (serverless-offline) that cannot take port 0.
- *
- * @example
- * const port = await freePort(); // 41237
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = http.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { findServices, packageServices } from '@internal-apis/local-stage/packaging';
 import { BenchError, stopAllChildren } from './child-process';
 import { type EditRun, measureEdits } from './edit-times';
+import { median } from './load';
 import { type MemoryRun, measureMemory } from './memory';
 import { comparePoolSizes, poolSizeLine } from './pool-sizes';
 import { measureReliability, RELIABILITY_DEFAULTS, reliabilityLines } from './reliability';
@@ -279,7 +280,6 @@ async function serverlessPackageRow(repoRoot: string): Promise<Row> {
 }
 
 function scaleRow(base: StartRun[], scaled: StartRun[], added: number): Row {
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const cold = base.filter((run) => run.kind === 'cold');
   const perService =
     (median(scaled.map((run) => run.seconds)) - median(cold.map((run) => run.seconds))) / added;
@@ -312,7 +312,6 @@ async function measureEditTimes(options: BenchOptions): Promise<Row[]> {
 function editRows(runs: EditRun[]): Row[] {
   const times = (edit: EditRun['edit'], way: EditRun['way']) =>
     runs.filter((run) => run.edit === edit && run.way === way).map((run) => run.seconds);
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const rows: Row[] = [];
   for (const [edit, target] of [
     ['handler', TARGETS.handlerEditSeconds],

@@ -2,8 +2,8 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { type Credentials, DEFAULTS } from '@internal-apis/local-stage';
 import { localBuildOf, serverlessBin, serverlessEnv } from '@internal-apis/local-stage/packaging';
+import { freePort } from '../lib/free-port';
 import { BenchError, WatchedChild } from './child-process';
-import { freePort } from './http';
 
 /** One function of a service the local stage prepared, as serverless-offline needs it. */
 export interface OfflineFunction {

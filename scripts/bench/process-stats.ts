@@ -25,13 +25,19 @@ export function residentBytes(pid: number): number {
   );
 }
 
-/** CPU time (user + system) a process has used so far, in seconds; undefined where /proc is missing. */
-export function cpuSeconds(pid: number): number | undefined {
+/**
+ * CPU time (user + system) a process has used so far, in seconds; with `reapedChildren`, that of the
+ * children it has waited for too (the template compiler, esbuild). Undefined where /proc is missing.
+ */
+export function cpuSeconds(pid: number, options: { reapedChildren?: boolean } = {}): number | undefined {
   try {
-    // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th,
+    // stime the 13th, cutime and cstime (reaped children) the 14th and 15th.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    const own = Number(fields[11]) + Number(fields[12]);
+    const children = options.reapedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+    return (own + children) / CLOCK_TICKS;
   } catch {
     return undefined;
   }

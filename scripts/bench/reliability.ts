@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Agent } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { signRequest } from '@internal-apis/signed-client';
+import { freePort } from '../lib/free-port';
 import { BenchError, WatchedChild } from './child-process';
 import { type HttpAnswer, keepAliveAgent, send } from './http';
 import { runLoad } from './load';
@@ -279,12 +279,7 @@ async function measureDiscovery(stage: StageProcess, burst: number, progress: (l
 
 /** A URL on a port that was free a moment ago and is closed again: connections are refused. */
 async function closedPortUrl(stageName: string): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new BenchError('No free port');
-  return `http://127.0.0.1:${address.port}/closed/${stageName}`;
+  return `http://127.0.0.1:${await freePort()}/closed/${stageName}`;
 }
 
 /** Sends one request every 250 ms until it answers `status` (and `also`), for at most 60 s. */

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { prestartCompiler } from '@internal-apis/local-stage/compiler';
+import { cpuSeconds } from './process-stats';
 import { getParameterReads, SSM_READS_PREFIX } from './ssm-reads';
 import { CPU_PREFIX, READY_PREFIX, type StageReady } from './stage-ready';
 
@@ -60,7 +61,8 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`${READY_PREFIX}${JSON.stringify(ready)}\n`);
   await childrenExited(3000);
-  const cpu = cpuSecondsSoFar();
+  // This process and the children it has reaped: the template compiler, esbuild.
+  const cpu = cpuSeconds(process.pid, { reapedChildren: true });
   if (cpu !== undefined) process.stdout.write(`${CPU_PREFIX}${cpu}\n`);
 }
 
@@ -76,19 +78,6 @@ async function childrenExited(ms: number): Promise<void> {
     if (children.length === 0) return;
     await new Promise((wait) => setTimeout(wait, 20));
   }
-}
-
-/**
- * CPU time this process and the children it has reaped (the template compiler, esbuild) used so far,
- * from /proc/self/stat (utime, stime, cutime, cstime, in clock ticks of 1/100 s on Linux): a figure
- * that, unlike wall time, hardly depends on how busy the machine is. Undefined elsewhere.
- */
-function cpuSecondsSoFar(): number | undefined {
-  if (!existsSync('/proc/self/stat')) return undefined;
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // After "pid (comm) ": state is field 3, so utime (14) … cstime (17) are at 11 … 14 here.
-  const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index] ?? 0), 0);
-  return ticks / 100;
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from './free-port';
 
 /** What `npm run test:deploy` needs besides Node: an AWS emulator nobody here wrote, and a linter. */
 export const PREREQUISITES = [
@@ -43,20 +43,6 @@ export function missingPrerequisites(probe: Probe = probeWithSpawn): string[] {
     if (ok) return [];
     const detail = output.split('\n').at(-1) || `${program} did not run`;
     return [`${what}: not found (${detail}). Install: ${install}`];
-  });
-}
-
-/** A TCP port free on loopback right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
   });
 }
 
