@@ -3,6 +3,7 @@
 // process loads the stage on the other (prestartCompiler). Keep what this imports quick to load.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULTS } from './defaults';
 import { prestartCompiler } from './packaging/compiler-process';
 
 const { values } = parseArgs({
@@ -10,7 +11,6 @@ const { values } = parseArgs({
   strict: false,
   options: { help: { type: 'boolean', short: 'h' }, 'no-package': { type: 'boolean' } },
 });
-// The stage's defaults (stage.ts): were they to differ, the compiler forked here would go unused.
 if (!values.help && !values['no-package']) {
-  prestartCompiler(resolve(__dirname, '../../..'), { stage: 'local', region: 'us-east-1' });
+  prestartCompiler(resolve(__dirname, '../../..'), { stage: DEFAULTS.stage, region: DEFAULTS.region });
 }

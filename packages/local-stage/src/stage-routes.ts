@@ -1,4 +1,4 @@
-import type { RestApiDefinition } from './apigateway';
+import { type RestApiDefinition, resourcePaths } from './apigateway';
 import type { StageRoute } from './stage-files';
 
 /**
@@ -9,17 +9,11 @@ import type { StageRoute } from './stage-files';
  * routesOf(usersApi); // [{ method: 'POST', path: '/users', functionName: 'users-local-createUser' }, …]
  */
 export function routesOf(api: RestApiDefinition): StageRoute[] {
-  const byId = new Map(api.resources.map((resource) => [resource.id, resource]));
-  const pathOf = (id: string, depth = 0): string => {
-    const resource = byId.get(id);
-    // The depth bound only guards against a malformed tree with a cycle.
-    if (!resource?.parentId || depth > api.resources.length) return '';
-    return `${pathOf(resource.parentId, depth + 1)}/${resource.pathPart ?? ''}`;
-  };
+  const pathOf = resourcePaths(api);
   return api.methods
     .map((method) => ({
       method: method.httpMethod.toUpperCase(),
-      path: pathOf(method.resourceId) || '/',
+      path: pathOf(method.resourceId),
       ...(method.integration.functionName && { functionName: method.integration.functionName }),
     }))
     .sort((a, b) => ordinal(a.path, b.path) || ordinal(a.method, b.method));

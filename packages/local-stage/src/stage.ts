@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileDigests } from './build/file-digests';
 import { loadPackagedStack, type PackagedStack, stackOrder } from './cloudformation';
+import { DEFAULTS, type StageSettings } from './defaults';
 import { DynaliteBackend } from './dynamodb/dynalite-backend';
 import { LocalStageError } from './errors';
 import { restApiTarget } from './front-door/guard';
@@ -83,22 +84,10 @@ export interface LocalStageOptions {
   >;
 }
 
-interface Settings {
-  stage: string;
-  region: string;
-  accountId: string;
-  port: number;
-}
-
 /** The longest timeout Lambda allows a function. */
 const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
-export const DEFAULTS: Readonly<Settings> = {
-  stage: 'local',
-  region: 'us-east-1',
-  accountId: '000000000000',
-  port: 4577,
-};
+export { DEFAULTS };
 
 /**
  * The local AWS stage: every packaged service provisioned on this machine behind one front door that
@@ -116,12 +105,17 @@ export class LocalStage {
     private readonly closers: Array<() => Promise<void>>,
     private readonly recorder: AccessRecorder,
     private readonly stateDir: string,
-    /** The stage's IAM as provisioned: what explanations and `iam.role(…).can(…)` read. */
-    readonly iam: StageIam,
+    /** The stage's IAM as provisioned, reloads included. */
+    private readonly currentIam: () => StageIam,
     private readonly run: RunFile | undefined,
     /** Remove, synchronously, the temporary folders the stage's parts made. */
     private readonly temporaryFileRemovers: Array<() => void>,
   ) {}
+
+  /** The stage's IAM as provisioned now (a hot reload replaces it): what explanations and `iam.role(…).can(…)` read. */
+  get iam(): StageIam {
+    return this.currentIam();
+  }
 
   static async start(options: LocalStageOptions): Promise<LocalStage> {
     const settings = { ...DEFAULTS, ...definedOnly(options) };
@@ -155,7 +149,8 @@ export class LocalStage {
       const stacks = stackOrder(prepared.stacks, { accountId: settings.accountId });
       const provisioned: ProvisionedStack[] = [];
       for (const stack of stacks) provisioned.push(await provisionStack(stack, services));
-      known.iam = stageIamOf(settings, options.repoRoot, provisioned, services);
+      const firstIam = stageIamOf(settings, options.repoRoot, provisioned, services);
+      known.iam = firstIam;
       known.run =
         options.recordRun && openRun(options.recordRun.source, settings, options.repoRoot, known.iam);
       const run = known.run;
@@ -188,7 +183,7 @@ export class LocalStage {
         closers,
         recorder,
         stateDir,
-        known.iam,
+        () => known.iam ?? firstIam,
         run,
         temporaryFileRemovers,
       );
@@ -277,7 +272,7 @@ function serviceDirs(options: LocalStageOptions): string[] {
  */
 async function prepare(
   options: LocalStageOptions,
-  settings: Settings,
+  settings: StageSettings,
   digests: FileDigests,
   log: (line: string) => void,
 ): Promise<{ stacks: PackagedStack[]; services?: PreparedService[] }> {
@@ -299,7 +294,7 @@ async function prepare(
 }
 
 async function startServices(
-  settings: Settings,
+  settings: StageSettings,
   options: LocalStageOptions,
   recorder: AccessRecorder,
   log: (line: string) => void,
@@ -357,7 +352,7 @@ async function startServices(
 }
 
 function describe(
-  settings: Settings,
+  settings: StageSettings,
   services: StageServices,
   stacks: ProvisionedStack[],
   startedAt: string,
@@ -388,7 +383,7 @@ function describe(
 }
 
 function stageIamOf(
-  settings: Settings,
+  settings: StageSettings,
   repoRoot: string,
   stacks: ProvisionedStack[],
   services: StageServices,
@@ -406,7 +401,7 @@ function stageIamOf(
   });
 }
 
-function openRun(source: string, settings: Settings, repoRoot: string, iam: StageIam): RunFile {
+function openRun(source: string, settings: StageSettings, repoRoot: string, iam: StageIam): RunFile {
   return RunFile.open(runsDir(repoRoot), {
     source,
     stage: settings.stage,

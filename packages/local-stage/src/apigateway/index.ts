@@ -35,5 +35,6 @@ export {
   traceIdFor,
 } from './request-ids';
 export { type GatewayPath, gatewayPath, unroutablePath } from './request-path';
+export { resourcePaths } from './resource-paths';
 export { RestApiRouter } from './router';
 export type { EndpointType, MatchedRoute, RestApiDefinition, RestApiMethod } from './types';

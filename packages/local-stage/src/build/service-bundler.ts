@@ -69,13 +69,7 @@ export async function bundleService(
   plan: LocalBundlePlan,
   options: BundleServiceOptions,
 ): Promise<Map<string, BuiltArtifact>> {
-  const pending = staleBundles(serviceDir, plan, options);
-  if (pending.stale.length === 0) return pending.results;
-  return finishBundles(
-    pending,
-    await buildEntries(serviceDir, plan, pending.entries, pending.esbuild),
-    options,
-  );
+  return buildAlone(staleBundles(serviceDir, plan, options), options);
 }
 
 /** A service to bundle with others (see bundleServices). */

@@ -1,4 +1,5 @@
 import type { RestApiDefinition } from '../apigateway';
+import { resourcePaths } from '../apigateway/resource-paths';
 import { parseArn } from './arns';
 import { arnMatches } from './wildcards';
 
@@ -30,18 +31,7 @@ export interface MethodArn {
  * routeTemplates(usersApi).map((route) => `${route.method} ${route.path}`); // ['GET /users', 'POST /users', 'GET /users/{id}', …]
  */
 export function routeTemplates(api: RestApiDefinition): RouteTemplate[] {
-  const paths = new Map<string, string>();
-  const byId = new Map(api.resources.map((resource) => [resource.id, resource]));
-  const pathOf = (id: string): string => {
-    const known = paths.get(id);
-    if (known !== undefined) return known;
-    const resource = byId.get(id);
-    if (!resource || resource.parentId === undefined) return '/';
-    const parent = pathOf(resource.parentId);
-    const path = `${parent === '/' ? '' : parent}/${resource.pathPart ?? ''}`;
-    paths.set(id, path);
-    return path;
-  };
+  const pathOf = resourcePaths(api);
   return api.methods
     .filter((method) => method.httpMethod.toUpperCase() !== 'OPTIONS' || method.integration.functionName)
     .map((method) => ({

@@ -99,13 +99,8 @@ export class FunctionPool {
    */
   async drain(): Promise<void> {
     this.draining = true;
-    const idle = this.idle.splice(0);
-    for (const environment of idle) {
-      clearTimeout(this.idleTimers.get(environment));
-      this.idleTimers.delete(environment);
-      this.all.delete(environment);
-    }
-    this.live -= idle.length;
+    const idle = [...this.idle];
+    for (const environment of idle) this.forget(environment);
     await Promise.all(idle.map((environment) => environment.terminate()));
   }
 
@@ -208,15 +203,15 @@ export class FunctionPool {
 
   /** Shuts down an environment left idle too long. */
   private retire(environment: ExecutionEnvironment): void {
-    this.idleTimers.delete(environment);
-    if (!this.forget(environment)) return;
-    void environment.terminate();
+    if (this.forget(environment)) void environment.terminate();
   }
 
-  /** Takes an idle environment out of the pool, freeing its slot; false if it was not idle. */
+  /** Takes an idle environment (and its idle timer) out of the pool, freeing its slot; false if it was not idle. */
   private forget(environment: ExecutionEnvironment): boolean {
     const index = this.idle.indexOf(environment);
     if (index < 0) return false;
+    clearTimeout(this.idleTimers.get(environment));
+    this.idleTimers.delete(environment);
     this.idle.splice(index, 1);
     this.all.delete(environment);
     this.live -= 1;
@@ -226,11 +221,7 @@ export class FunctionPool {
   private adopt(environment: ExecutionEnvironment): ExecutionEnvironment {
     this.all.add(environment);
     // A worker that dies while idle (a late timer that throws) gives its slot back.
-    environment.onExit = () => {
-      if (!this.forget(environment)) return;
-      clearTimeout(this.idleTimers.get(environment));
-      this.idleTimers.delete(environment);
-    };
+    environment.onExit = () => void this.forget(environment);
     return environment;
   }
 }

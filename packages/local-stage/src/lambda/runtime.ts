@@ -99,11 +99,6 @@ export class LambdaRuntime {
     await pool?.drain();
   }
 
-  /** Names of the functions deployed. */
-  functionNames(): string[] {
-    return [...this.pools.keys()];
-  }
-
   /** Invokes synchronously (RequestResponse); a failure of the function is a result, not a throw. */
   invoke(functionName: string, event: unknown, options: { requestId?: string } = {}): Promise<InvokeResult> {
     const pool = this.pools.get(functionName);

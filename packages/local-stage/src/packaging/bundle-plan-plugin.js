@@ -256,7 +256,7 @@ class BundlePlanPlugin {
     this.preparePatterns();
     const plan = planFor(this.serverless);
     // The framework checks that each artifact exists; the template only names it. An empty stand-in
-    // in the output folder satisfies the check (compile-templates.ts removes it afterwards).
+    // in the output folder satisfies the check (prepare-services.ts removes it afterwards).
     const outDir = path.resolve(this.serverless.serviceDir, this.options.package || '.serverless');
     mkdirSync(outDir, { recursive: true });
     const standIn = (name) => {

@@ -1,6 +1,6 @@
 // The template compiler: one Node process that runs `serverless package` for several services,
 // loading the framework and its plugins once instead of once per service (most of the 2–3 s a
-// `serverless package` takes is spent requiring modules). Forked by compile-templates.ts, it receives
+// `serverless package` takes is spent requiring modules). Forked by compiler-process.ts, it receives
 // one job over IPC and answers one message per service: its bundle plan as soon as its configuration
 // is resolved (so bundling starts while templates compile), then `compiled` or `failed`; and once
 // `planned`, when every configuration has been resolved and the plans known from them sent.
