@@ -27,14 +27,8 @@ export {
   type IntegrationTimeout,
   toHttpResponse,
 } from './proxy-response';
-export {
-  deploymentIdFor,
-  extendedRequestIdFor,
-  type RequestIds,
-  requestIdsFor,
-  traceIdFor,
-} from './request-ids';
-export { type GatewayPath, gatewayPath, unroutablePath } from './request-path';
+export { deploymentIdFor, type RequestIds, requestIdsFor } from './request-ids';
+export { type GatewayPath, gatewayPath } from './request-path';
 export { resourcePaths } from './resource-paths';
 export { RestApiRouter } from './router';
 export type { EndpointType, MatchedRoute, RestApiDefinition, RestApiMethod } from './types';

@@ -24,27 +24,6 @@ export function requestIdsFor(requestId: string): RequestIds {
   };
 }
 
-/**
- * API Gateway's second request id (`requestContext.extendedRequestId`, the `x-amz-apigw-id` header),
- * derived from the request id so that the event and the response carry the same one.
- *
- * @example
- * extendedRequestIdFor('c6af9ac6-7b61-11e6-9a41-93e8deadbeef'); // e.g. 'Qm9xS2dDaGFuZ2U=' (16 characters)
- */
-export function extendedRequestIdFor(requestId: string): string {
-  return requestIdsFor(requestId).extendedRequestId;
-}
-
-/**
- * An X-Ray trace header for the request, `Root=1-{8 hex}-{24 hex}`, derived from the request id.
- *
- * @example
- * traceIdFor('c6af9ac6-7b61-11e6-9a41-93e8deadbeef'); // e.g. 'Root=1-5f2b7c1a-0c9d…'
- */
-export function traceIdFor(requestId: string): string {
-  return requestIdsFor(requestId).traceId;
-}
-
 /** Deployment ids already derived, by API and stage: every request to an API carries its stage's. */
 const deploymentIds = new Map<string, string>();
 const MAX_DEPLOYMENT_IDS = 1024;

@@ -129,7 +129,7 @@ function authorizeCall(request: ReceivedRequest, call: ApiCall, deps: ExecuteApi
 function authorizeOpenCall(request: ReceivedRequest, call: ApiCall, deps: ExecuteApiDeps): void {
   const target = restApiTarget(call.api.definition, deps.accountId);
   if (!target.resourcePolicy) return;
-  for (const resource of methodArns(request, call, deps)) authorizeAnonymous(resource, request, deps, target);
+  authorizeAnonymous(methodArns(request, call, deps), request, deps, target);
 }
 
 /**

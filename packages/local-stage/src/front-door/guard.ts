@@ -79,19 +79,22 @@ export function authorize(
  * `User: anonymous is not authorized to perform: execute-api:Invoke on resource: {arn}`.
  */
 export function authorizeAnonymous(
-  resource: string,
+  resources: string[],
   request: ReceivedRequest,
   deps: GuardDeps,
   target: AuthorizationTarget,
 ): void {
   if (!target.resourcePolicy) return;
   const base = contextOf(request, 'execute-api', deps, target);
-  const item = { action: 'execute-api:Invoke', resource };
-  decideOrRefuse({ ...ANONYMOUS, policies: [] }, item, base, deps, 'execute-api', target);
+  const anonymous = { ...ANONYMOUS, policies: [] };
+  for (const resource of resources) {
+    const item = { action: 'execute-api:Invoke', resource };
+    decideOrRefuse(anonymous, item, base, deps, 'execute-api', target);
+  }
 }
 
 /** The request context AWS builds for the call; without a principal, that of an unsigned caller. */
-function contextOf(
+export function contextOf(
   request: ReceivedRequest,
   service: string,
   deps: GuardDeps,
@@ -111,7 +114,7 @@ function contextOf(
 }
 
 /** One action, decided in the call's context (and any keys of its own), recorded, refused unless allowed. */
-function decideOrRefuse(
+export function decideOrRefuse(
   principal: Principal,
   item: RequestToAuthorize,
   base: RequestContext,

@@ -143,16 +143,14 @@ async function answerRequest(
     }
     return { answer: await handleExecuteApi(request, requestId, deps), call: callOf(undefined) };
   } catch (error) {
-    if (
-      jsonContentTypeOf(req) === undefined &&
-      isStsRequest(req.method ?? '', req.url ?? '/', req.headers['content-type'])
-    ) {
+    // Answered in the protocol the request was addressed to, read from the raw request: the error
+    // may have come from reading it.
+    const json = jsonCallOf(req);
+    if (!json && isStsRequest(req.method ?? '', req.url ?? '/', req.headers['content-type'])) {
       if (asAwsError(error).status >= 500) deps.log?.(`front door: ${requestId}: ${messageOf(error)}`);
       return { answer: stsErrorAnswer(error, requestId), call: { service: 'sts' } };
     }
-    const target = req.headers['x-amz-target'];
-    const json = jsonServiceCall(req.method ?? '', typeof target === 'string' ? target : undefined);
-    return { answer: failure(error, jsonContentTypeOf(req), requestId, deps), call: callOf(json) };
+    return { answer: failure(error, json?.contentType, requestId, deps), call: callOf(json) };
   }
 }
 
@@ -186,16 +184,17 @@ function deliver(
   } catch (error) {
     if (res.headersSent) throw error;
     for (const name of res.getHeaderNames()) res.removeHeader(name);
-    send(res, failure(error, jsonContentTypeOf(req), requestId, deps), requestId);
+    send(res, failure(error, jsonCallOf(req)?.contentType, requestId, deps), requestId);
   }
   // The rest of a body refused as too long is read and dropped, so the client sees the answer
   // rather than a reset connection, and may send its next request on the same one.
   if (!req.complete) req.resume();
 }
 
-function jsonContentTypeOf(req: IncomingMessage): string | undefined {
+/** The JSON protocol call (SSM, DynamoDB) the raw request is addressed to, if it is one. */
+function jsonCallOf(req: IncomingMessage): JsonServiceCall | undefined {
   const target = req.headers['x-amz-target'];
-  return jsonServiceCall(req.method ?? '', typeof target === 'string' ? target : undefined)?.contentType;
+  return jsonServiceCall(req.method ?? '', typeof target === 'string' ? target : undefined);
 }
 
 /**

@@ -1,10 +1,10 @@
 import { AccessDeniedError, AwsError } from '../errors';
-import { decide, type RequestToAuthorize, requestContext } from '../iam';
+import { decide, type RequestToAuthorize } from '../iam';
 import type { Role } from '../identity/key-ring';
 import { firstHeader, splitTarget } from '../sigv4/raw-request';
 import type { Principal, ReceivedRequest } from '../types';
 import type { Answer } from './answers';
-import { authenticate, authorize, type GuardDeps } from './guard';
+import { authenticate, contextOf, decideOrRefuse, type GuardDeps } from './guard';
 import { trustDecision } from './role-trust';
 
 // STS on the AWS Query protocol: form-encoded parameters (`Action=…&Version=2011-06-15`), answers in
@@ -57,7 +57,7 @@ const SESSION_NAME = /^[\w+=,.@-]*$/;
 export function isStsRequest(method: string, target: string, contentType: string | undefined): boolean {
   const { path, query } = splitTarget(target);
   if (path !== '/') return false;
-  if (method === 'POST' && /^application\/x-www-form-urlencoded\b/i.test(contentType ?? '')) return true;
+  if (isFormPost(method, contentType)) return true;
   return (method === 'GET' || method === 'POST') && /(?:^|&)Action=/.test(query);
 }
 
@@ -130,11 +130,15 @@ function asQueryError(error: unknown): AwsError {
     : new AwsError(status, code, error.message, { cause: error });
 }
 
+/** The Query protocol's parameters sent as a form-encoded POST body. */
+function isFormPost(method: string, contentType: string | undefined): boolean {
+  return method === 'POST' && /^application\/x-www-form-urlencoded\b/i.test(contentType ?? '');
+}
+
 /** The query string's parameters, then a form body's (which win): the Query protocol takes either. */
 function parametersOf(request: ReceivedRequest): URLSearchParams {
   const params = new URLSearchParams(splitTarget(request.target).query);
-  const contentType = request.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
-  if (request.method === 'POST' && /^application\/x-www-form-urlencoded\b/i.test(contentType ?? '')) {
+  if (isFormPost(request.method, firstHeader(request, 'content-type'))) {
     for (const [name, value] of new URLSearchParams(request.body.toString('utf8'))) params.set(name, value);
   }
   return params;
@@ -246,15 +250,7 @@ function authorizeAssumeRole(
   request: ReceivedRequest,
   deps: StsDeps,
 ): void {
-  const base = requestContext({
-    principal,
-    service: 'sts',
-    region: deps.region,
-    sourceIp: request.sourceIp,
-    now: deps.now(),
-    userAgent: firstHeader(request, 'user-agent'),
-    referer: firstHeader(request, 'referer'),
-  });
+  const base = contextOf(request, 'sts', deps, {}, principal);
   const inContext = { ...asked, context: { ...base.values, ...asked.context }, absentKeys: base.absentKeys };
   const trust = trustDecision(role, principal, inContext);
   const isDeveloper = principal.arn === deps.keys.developer.principal.arn;
@@ -267,7 +263,7 @@ function authorizeAssumeRole(
     );
   }
   if (!trust.namesCaller) {
-    authorize(principal, [asked], request, deps, 'execute-api');
+    decideOrRefuse(principal, asked, base, deps, 'execute-api', {});
     return;
   }
   // Named by the trust policy itself: only an explicit Deny of the caller's own policies refuses.

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { IssuedKey, ReceivedRequest } from '../types';
+import { payloadHash } from './canonical-request';
 import { headerValues, splitTarget } from './raw-request';
 import { type ServiceProfile, serviceProfile } from './service-profile';
 import { readSignatureParams, type SignatureParams } from './signature-params';
@@ -230,7 +230,7 @@ function keyCauses(
 function bodyCauses(request: ReceivedRequest): SignatureCause[] {
   const declared = headerValues(request, 'x-amz-content-sha256')[0];
   if (declared && /^[0-9a-f]{64}$/i.test(declared)) {
-    const actual = createHash('sha256').update(request.body).digest('hex');
+    const actual = payloadHash(request.body);
     if (actual !== declared.toLowerCase()) {
       return [
         likely(

@@ -1,10 +1,5 @@
 /** The local stage's SSM Parameter Store, served over the AWS JSON 1.1 protocol by the front door. */
-export {
-  AllowedPatternMatcher,
-  type AllowedPatternMatcherOptions,
-  DEFAULT_PATTERN_TIMEOUT_MS,
-  type PatternOutcome,
-} from './allowed-pattern';
+export { AllowedPatternMatcher, type AllowedPatternMatcherOptions } from './allowed-pattern';
 export { handleSsmOperation, type SsmContext } from './operations';
 export { parameterArn } from './parameter-names';
 export {

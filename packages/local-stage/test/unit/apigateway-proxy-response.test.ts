@@ -1,8 +1,8 @@
 import {
-  extendedRequestIdFor,
   functionNameFromIntegrationUri,
   type IntegrationResult,
   lambdaIntegrationTarget,
+  requestIdsFor,
   toHttpResponse,
   withIntegrationTimeout,
 } from '../../src/apigateway';
@@ -44,7 +44,7 @@ describe('toHttpResponse', () => {
         'Content-Type': ['text/plain'],
         'X-Cache': ['false'],
         'x-amzn-RequestId': [requestId],
-        'x-amz-apigw-id': [extendedRequestIdFor(requestId)],
+        'x-amz-apigw-id': [requestIdsFor(requestId).extendedRequestId],
         'X-Amzn-Trace-Id': [expect.stringMatching(/^Root=1-/)],
       },
       body: 'made',
@@ -131,7 +131,7 @@ describe('toHttpResponse', () => {
       statusCode: 504,
       headers: {
         'x-amzn-ErrorType': ['InternalServerErrorException'],
-        'x-amz-apigw-id': [extendedRequestIdFor(requestId)],
+        'x-amz-apigw-id': [requestIdsFor(requestId).extendedRequestId],
       },
       body: '{"message": "Endpoint request timed out"}',
     });
