@@ -118,11 +118,11 @@ class SsmDiscovery implements Discovery {
   ) {}
 
   async getServiceUrl(name: string, options: LookupOptions = {}): Promise<string> {
-    const parameterName = urlParameterName(this.stage, name);
     const entry = this.entries.get(name);
+    // A cached entry exists only for a name that already passed urlParameterName's check.
     if (entry?.url !== undefined && this.settings.now() - entry.fetchedAt < this.settings.ttlMs)
       return entry.url;
-    return this.answer(name, parameterName, entry, options);
+    return this.answer(name, urlParameterName(this.stage, name), entry, options);
   }
 
   async refresh(name: string, options: LookupOptions = {}): Promise<string> {

@@ -209,7 +209,7 @@ export function longestStageThatFits(stage: string, names: DerivedName[]): numbe
  * stageNameProblems('dev', 'eu-west-1', services); // [] when AWS accepts every name
  */
 export function stageNameProblems(stage: string, region: string, services: ServiceNames[]): string[] {
-  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(stage)) {
+  if (!NAME_RULES.stack.pattern.test(stage)) {
     return [
       `Stage "${stage}" must start with a letter and contain only letters, digits and - ` +
         '(it is part of CloudFormation stack names, which allow nothing else)',

@@ -12,4 +12,4 @@ export {
 export { regionFromEnv, regionFromHost } from './region';
 export type { RetryOptions } from './retry';
 export { type AwsCredentials, type RequestToSign, type SignOptions, signRequest } from './sign-request';
-export { MIN_ATTEMPT_MS, type TimeBudgetOptions } from './time-budget';
+export { DEFAULT_RESERVE_MS, MIN_ATTEMPT_MS, type TimeBudgetOptions } from './time-budget';

@@ -26,7 +26,8 @@ export interface TimeBudget {
   start(): Deadline;
 }
 
-const DEFAULT_RESERVE_MS = 1000;
+/** `reserveMs` by default: kept back from the remaining time, so the caller still has time to answer. */
+export const DEFAULT_RESERVE_MS = 1000;
 
 /**
  * An attempt is not started with less time than this left: through API Gateway and a Lambda

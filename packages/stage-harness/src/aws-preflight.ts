@@ -1,7 +1,12 @@
+import { urlParameterName } from '@internal-apis/discovery';
 import { PreflightError } from './errors';
 
 /** The test principal's role session names: the only ones the opt-in trust statement allows. */
 export const sessionNameFor = (stage: string) => `integration-suite-${stage}`;
+
+/** The role the framework creates for a service's functions on a stage, in a region. */
+export const lambdaRoleName = (service: string, stage: string, region: string) =>
+  `${service}-${stage}-${region}-lambdaRole`;
 
 /** What the pre-flight asks AWS; injected so tests pass fakes. */
 export interface PreflightApi {
@@ -87,7 +92,7 @@ export async function preflightAws(input: AwsStageInput, api: PreflightApi): Pro
 async function undeployed(input: AwsStageInput, api: PreflightApi): Promise<string[]> {
   const missing: string[] = [];
   for (const service of input.services) {
-    const name = `/${input.stage}/${service}/url`;
+    const name = urlParameterName(input.stage, service);
     if (!(await api.parameterExists(name))) missing.push(name);
   }
   if (missing.length === 0) return [];
@@ -105,7 +110,7 @@ async function unassumableRoles(
 ): Promise<string[]> {
   const refused: string[] = [];
   for (const service of input.services) {
-    const roleArn = `arn:${partition}:iam::${account}:role/${service}-${input.stage}-${input.region}-lambdaRole`;
+    const roleArn = `arn:${partition}:iam::${account}:role/${lambdaRoleName(service, input.stage, input.region)}`;
     const refusal = await api.assumeRoleRefusal(roleArn, sessionNameFor(input.stage));
     if (refusal !== undefined) refused.push(`${roleArn} (${refusal})`);
   }

@@ -1,7 +1,7 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentials } from '@internal-apis/signed-client';
 import { assumeRole } from './assume-role';
-import { sessionNameFor } from './aws-preflight';
+import { lambdaRoleName, sessionNameFor } from './aws-preflight';
 import { runnerCredentials } from './aws-preflight-api';
 import { type StageTarget, stageTarget } from './target';
 
@@ -41,7 +41,7 @@ function localRoleOf(target: Extract<StageTarget, { kind: 'local' }>, service: s
 export function roleNameOf(service: string): string {
   const target = stageTarget();
   if (target.kind === 'local') return localRoleOf(target, service);
-  return `${service}-${target.stage}-${target.region}-lambdaRole`;
+  return lambdaRoleName(service, target.stage, target.region);
 }
 
 function assumeLambdaRole(

@@ -8,6 +8,7 @@ import { isWellFormedText, remainingInvocationTimeMs } from '@internal-apis/lamb
 import {
   CredentialsError,
   createSignedClient,
+  DEFAULT_RESERVE_MS,
   HttpStatusError,
   NetworkError,
   RequestTimeoutError,
@@ -123,8 +124,6 @@ export function createUsersClient(options: UsersClientOptions = {}): UsersClient
     },
   };
 }
-
-const DEFAULT_RESERVE_MS = 1000;
 
 function waitLimit(remainingMs: number | undefined, reserveMs: number): number | undefined {
   return remainingMs === undefined ? undefined : Math.max(0, remainingMs - reserveMs);
