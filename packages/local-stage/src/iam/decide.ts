@@ -51,6 +51,23 @@ export interface ResourcePolicy {
   ownerAccountId: string;
 }
 
+/**
+ * The policy a typed statement reference names: the resource policy, the permissions boundary, or
+ * one of the principal's identity policies by name.
+ *
+ * @example
+ * policyOfRef({ policyName: 'orders-local-lambda', index: 0, policyType: 'identity' }, principal)?.document;
+ */
+export function policyOfRef(
+  ref: TypedStatementRef,
+  principal: PrincipalUnderEvaluation,
+  resourcePolicy?: ResourcePolicy,
+): NamedPolicy | undefined {
+  if (ref.policyType === 'resource') return resourcePolicy;
+  if (ref.policyType === 'boundary') return principal.permissionsBoundary;
+  return principal.policies.find((policy) => policy.name === ref.policyName);
+}
+
 export interface AuthorizationInput {
   principal: PrincipalUnderEvaluation;
   request: RequestToAuthorize;

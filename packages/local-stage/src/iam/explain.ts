@@ -4,12 +4,13 @@ import {
   callerChain,
   type PolicyType,
   type PrincipalUnderEvaluation,
+  policyOfRef,
   type ResourcePolicy,
   type TypedStatementRef,
 } from './decide';
 import { type RequestToAuthorize, statementRef, statementsOf } from './evaluate';
 import { describeStatement, nothingAllows, summarizeStatement, unevaluableNotes } from './messages';
-import { parseMethodArn, type RouteTemplate, routeGrantPath, routeGrantVerb } from './route-arns';
+import { parseMethodArn, type RouteTemplate, routeGrantArn } from './route-arns';
 import { type Difference, type RequestPart, statementDifferences } from './statement-distance';
 import {
   apiIdParameterLines,
@@ -255,27 +256,14 @@ function targetOf(request: RequestToAuthorize, sites?: ExplainSites): Explanatio
   };
 }
 
-function statementOf(
-  decided: DecidedRequest,
-  ref: TypedStatementRef,
-): { statement?: Statement; version?: string } {
-  const policy =
-    ref.policyType === 'resource'
-      ? decided.resourcePolicy
-      : ref.policyType === 'boundary'
-        ? decided.principal.permissionsBoundary
-        : decided.principal.policies.find((candidate) => candidate.name === ref.policyName);
-  if (!policy) return {};
-  return { statement: statementsOf(policy)[ref.index], version: policy.document.Version };
-}
-
 function viewOf(
   ref: TypedStatementRef,
   decided: DecidedRequest,
   site: StatementSite | undefined,
   differences: Difference[],
 ): StatementView {
-  const { statement } = statementOf(decided, ref);
+  const policy = policyOfRef(ref, decided.principal, decided.resourcePolicy);
+  const statement = policy ? statementsOf(policy)[ref.index] : undefined;
   return {
     statement: ref,
     effect: statement?.Effect ?? 'Allow',
@@ -377,14 +365,7 @@ function narrowestGrant(request: RequestToAuthorize, target: Explanation['target
   const method = parseMethodArn(request.resource);
   if (method && target) {
     const route = sites?.apiSite(method.apiId)?.route(method.verb, `/${method.path}`);
-    if (route) {
-      const path = routeGrantPath(route.path);
-      const verb = routeGrantVerb(route) === '*' ? method.verb : route.method;
-      return {
-        action: 'execute-api:Invoke',
-        resource: `arn:aws:execute-api:${method.region}:${method.account}:${method.apiId}/${method.stage}/${verb}/${path}`,
-      };
-    }
+    if (route) return { action: 'execute-api:Invoke', resource: routeGrantArn(method, route) };
   }
   return { action: request.action, resource: request.resource };
 }

@@ -78,6 +78,19 @@ export function routeGrantVerb(route: Pick<RouteTemplate, 'method'>): string {
   return route.method === 'ANY' ? '*' : route.method;
 }
 
+/**
+ * The narrowest execute-api ARN that grants a call to `route`: the route's verb (the call's own for
+ * `ANY`) and its path with every parameter a wildcard.
+ *
+ * @example
+ * routeGrantArn(parseMethodArn('arn:aws:execute-api:us-east-1:000000000000:abc123/local/GET/users/42'), getUser);
+ * // 'arn:aws:execute-api:us-east-1:000000000000:abc123/local/GET/users/*'
+ */
+export function routeGrantArn(method: MethodArn, route: Pick<RouteTemplate, 'method' | 'path'>): string {
+  const verb = routeGrantVerb(route) === '*' ? method.verb : route.method;
+  return `arn:aws:execute-api:${method.region}:${method.account}:${method.apiId}/${method.stage}/${verb}/${routeGrantPath(route.path)}`;
+}
+
 /** Stands for "any value" of a path parameter: no literal of a policy matches it, `*` does. */
 const ANY_SEGMENT = '\u0001';
 

@@ -13,6 +13,7 @@ import {
   type AuthorizationDecision,
   decide,
   type PrincipalUnderEvaluation,
+  policyOfRef,
   type ResourcePolicy,
   type TypedStatementRef,
 } from './decide';
@@ -328,7 +329,7 @@ export class StageIam implements ExplainSites {
     principal: PrincipalUnderEvaluation,
     resourcePolicy?: ResourcePolicy,
   ): StatementSite | undefined {
-    const policy = this.policyOf(ref, principal, resourcePolicy);
+    const policy = policyOfRef(ref, principal, resourcePolicy);
     const source = policy ? this.sources.get(policy.document) : undefined;
     if (!source) return { key: `policy:${ref.policyName}#${ref.index}` };
     const item = source.items?.get(ref.index);
@@ -345,7 +346,7 @@ export class StageIam implements ExplainSites {
     const role = this.roleOf(principal);
     const service = role?.service;
     if (!service) return undefined;
-    const nearPolicy = near ? this.policyOf(near, principal) : undefined;
+    const nearPolicy = near ? policyOfRef(near, principal) : undefined;
     const nearSource = nearPolicy ? this.sources.get(nearPolicy.document) : undefined;
     const list =
       nearSource?.service === service && nearSource.list && nearSource.kind !== 'managed'
@@ -371,7 +372,7 @@ export class StageIam implements ExplainSites {
     principal: PrincipalUnderEvaluation,
     resourcePolicy?: ResourcePolicy,
   ): { yml: ServerlessYml; item: YamlStatementItem; service: ServiceIam } | undefined {
-    const policy = this.policyOf(ref, principal, resourcePolicy);
+    const policy = policyOfRef(ref, principal, resourcePolicy);
     const source = policy ? this.sources.get(policy.document) : undefined;
     const index = source?.items?.get(ref.index);
     const item = index === undefined ? undefined : source?.list?.items[index];
@@ -385,7 +386,9 @@ export class StageIam implements ExplainSites {
     principal: PrincipalUnderEvaluation,
     resourcePolicy?: ResourcePolicy,
   ): string {
-    return this.statementSite(ref, principal, resourcePolicy)?.key ?? `policy:${ref.policyName}#${ref.index}`;
+    const policy = policyOfRef(ref, principal, resourcePolicy);
+    const source = policy ? this.sources.get(policy.document) : undefined;
+    return source ? `${source.key}#${ref.index}` : `policy:${ref.policyName}#${ref.index}`;
   }
 
   /** The statement a reference names. */
@@ -394,7 +397,7 @@ export class StageIam implements ExplainSites {
     principal: PrincipalUnderEvaluation,
     resourcePolicy?: ResourcePolicy,
   ): Statement | undefined {
-    const policy = this.policyOf(ref, principal, resourcePolicy);
+    const policy = policyOfRef(ref, principal, resourcePolicy);
     return policy ? statementsOf(policy)[ref.index] : undefined;
   }
 
@@ -594,16 +597,6 @@ export class StageIam implements ExplainSites {
       kind,
       ...(list ? { list, items: alignStatements(statementsOf(policy), list) } : {}),
     });
-  }
-
-  private policyOf(
-    ref: TypedStatementRef,
-    principal: PrincipalUnderEvaluation,
-    resourcePolicy?: ResourcePolicy,
-  ): NamedPolicy | undefined {
-    if (ref.policyType === 'resource') return resourcePolicy;
-    if (ref.policyType === 'boundary') return principal.permissionsBoundary;
-    return principal.policies.find((policy) => policy.name === ref.policyName);
   }
 }
 

@@ -5,13 +5,7 @@ import type { PrincipalUnderEvaluation, TypedStatementRef } from './decide';
 import { listOf, statementRef, statementsOf } from './evaluate';
 import type { Fix, StatementSite } from './explain';
 import { summarizeStatement } from './messages';
-import {
-  parseMethodArn,
-  type RouteTemplate,
-  routeCoverage,
-  routeGrantPath,
-  routeGrantVerb,
-} from './route-arns';
+import { parseMethodArn, type RouteTemplate, routeCoverage, routeGrantArn } from './route-arns';
 import { type RecordedDecision, type RecordedSignatureFailure, type Run, templateDigest } from './run-file';
 import type { AllowBroaderEntry, YamlStatementItem } from './serverless-yml';
 import { type ApiIam, type RoleIam, routeName, type StageIam } from './stage-iam';
@@ -189,9 +183,9 @@ function statementsOfRole(
   return policies.flatMap(({ policy, type }) =>
     statementsOf(policy).map((statement, index) => {
       const ref: TypedStatementRef = { ...statementRef(policy.name, index, statement), policyType: type };
-      const key = iam.statementKey(ref, principal);
-      const used = usesOf(iam, key, ref, decisions);
       const site = iam.statementSite(ref, principal);
+      const key = site?.key ?? iam.statementKey(ref, principal);
+      const used = usesOf(iam, key, ref, decisions);
       return {
         key,
         statement: ref,
@@ -478,8 +472,7 @@ function narrowestResource(iam: StageIam, resource: string): string {
   const route: RouteTemplate | undefined =
     method && api ? api.route(method.verb, `/${method.path}`) : undefined;
   if (!method || !route) return resource;
-  const verb = routeGrantVerb(route) === '*' ? method.verb : route.method;
-  return `arn:aws:execute-api:${method.region}:${method.account}:${method.apiId}/${method.stage}/${verb}/${routeGrantPath(route.path)}`;
+  return routeGrantArn(method, route);
 }
 
 function allowListProblems(iam: StageIam, roles: RoleReport[]): UsageReport['allowListProblems'] {
