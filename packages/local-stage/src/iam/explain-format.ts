@@ -1,5 +1,5 @@
-import { differenceText, type Explanation, PART_NAMES, type StatementView } from './explain';
-import { describeStatement } from './messages';
+import { differenceText, type Explanation, location, PART_NAMES, type StatementView } from './explain';
+import { describeStatement, nothingAllows, policyKind } from './messages';
 
 const VERDICT: Record<Explanation['effect'], string> = {
   Allow: 'ALLOWED',
@@ -32,14 +32,8 @@ export function formatExplanation(explanation: Explanation, options: { indent?: 
   }
   lines.push(`  principal  ${explanation.principal}`);
   for (const policy of explanation.policies) {
-    const kind =
-      policy.type === 'identity'
-        ? 'policy'
-        : policy.type === 'boundary'
-          ? 'permissions boundary'
-          : 'resource policy';
     lines.push(
-      `             ${kind} ${policy.name} (${policy.statements} statement${policy.statements === 1 ? '' : 's'})`,
+      `             ${policyKind(policy.type)} ${policy.name} (${policy.statements} statement${policy.statements === 1 ? '' : 's'})`,
     );
   }
   if (explanation.effect === 'Allow') {
@@ -48,7 +42,7 @@ export function formatExplanation(explanation: Explanation, options: { indent?: 
     for (const view of explanation.matched) lines.push(...viewLines('denied by', view));
   } else if (explanation.effect === 'ImplicitDeny') {
     lines.push(
-      `  decision   no ${policyWords(explanation.decidedBy)} allows it${explanation.crossAccount ? ' (another account owns the resource)' : ''}; no Deny matched`,
+      `  decision   ${nothingAllows(explanation.decidedBy ?? 'identity')}${explanation.crossAccount ? ' (another account owns the resource)' : ''}; no Deny matched`,
     );
     if (explanation.closest.length === 0)
       lines.push(
@@ -69,18 +63,8 @@ export function formatExplanation(explanation: Explanation, options: { indent?: 
   return lines.map((line) => `${pad}${line}`).join('\n');
 }
 
-function policyWords(type: Explanation['decidedBy']): string {
-  return type === 'boundary'
-    ? 'permissions boundary'
-    : type === 'resource'
-      ? 'resource-based policy'
-      : 'identity-based policy';
-}
-
 function viewLines(label: string, view: StatementView): string[] {
-  const where = view.site?.file
-    ? ` — ${view.site.file}${view.site.line ? `:${view.site.line}` : view.site.where ? ` ${view.site.where}` : ''}`
-    : '';
+  const where = view.site?.file ? ` — ${location(view.site)}` : '';
   const lines = [
     `  ${label.padEnd(10)} ${describeStatement(view.statement)}${where}`,
     `             ${view.effect} ${view.summary}`,

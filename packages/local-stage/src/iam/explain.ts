@@ -488,6 +488,7 @@ function describeView(view: StatementView): string {
   return `${describeStatement(view.statement)}${where}`;
 }
 
-function location(site: StatementSite): string {
+/** Where a statement is written: `file:line`, or the file and the list it is in. */
+export function location(site: StatementSite): string {
   return `${site.file}${site.line ? `:${site.line}` : site.where ? ` ${site.where}` : ''}`;
 }

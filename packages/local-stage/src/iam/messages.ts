@@ -93,6 +93,15 @@ const POLICY_KIND: Record<PolicyType, string> = {
 };
 
 /**
+ * What a policy of a type is called in reports: `policy`, `resource policy`, `permissions boundary`.
+ *
+ * @example policyKind('boundary'); // 'permissions boundary'
+ */
+export function policyKind(policyType: PolicyType): string {
+  return POLICY_KIND[policyType];
+}
+
+/**
  * How reports and messages name a statement: its index, its `Sid` if any, and its policy.
  *
  * @example
