@@ -9,7 +9,7 @@ import { restApiTarget } from './front-door/guard';
 import type { RequestObserver } from './front-door/request-events';
 import { FrontDoor, type FrontDoorDeps } from './front-door/server';
 import { AccessRecorder, type AccessReport, formatAccessReport } from './iam';
-import { RunFile, runsDir, templateDigest } from './iam/run-file';
+import { RunFile, runServices, runsDir } from './iam/run-file';
 import { StageExplainer } from './iam/stage-explainer';
 import { StageIam } from './iam/stage-iam';
 import { KeyRing, type Role, rolePrincipal } from './identity/key-ring';
@@ -409,12 +409,7 @@ function openRun(source: string, settings: StageSettings, repoRoot: string, iam:
     accountId: settings.accountId,
     repoRoot,
     startedAt: new Date().toISOString(),
-    services: iam.services.map((service) => ({
-      name: service.name,
-      file: service.file,
-      stackName: service.stackName,
-      templateDigest: templateDigest(service.stack.stack.template),
-    })),
+    services: runServices(iam),
   });
 }
 

@@ -14,6 +14,7 @@ import { LocalStageError } from '../errors';
 import type { SignatureDiagnosis } from '../sigv4/failure-causes';
 import type { AuthorizationDecision, PolicyType } from './decide';
 import type { Explanation } from './explain';
+import type { StageIam } from './stage-iam';
 
 /** The first line of a run file: the stage and the services whose decisions follow. */
 export interface RunHeader {
@@ -271,6 +272,21 @@ export function readRun(file: string): Run {
     complete: end !== undefined,
     dropped: end?.dropped ?? 0,
   };
+}
+
+/**
+ * The services a run's header lists: each with its serverless.yml, stack and template digest, so a
+ * report can tell which runs still describe the templates.
+ *
+ * @example RunFile.open(dir, { source: 'start', …, services: runServices(iam) });
+ */
+export function runServices(iam: StageIam): RunHeader['services'] {
+  return iam.services.map((service) => ({
+    name: service.name,
+    file: service.file,
+    stackName: service.stackName,
+    templateDigest: templateDigest(service.stack.stack.template),
+  }));
 }
 
 /**
