@@ -12,6 +12,7 @@ import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-s
 import { createDiscovery, DiscoveryError } from '@internal-apis/discovery';
 import { findRunningStage, type StageDescription } from '@internal-apis/local-stage/stage-files';
 import { type AwsCredentials, createSignedClient, SignedClientError } from '@internal-apis/signed-client';
+import { lambdaRoleName, sessionNameFor } from '@internal-apis/stage-harness/preflight';
 import type { AxiosResponse } from 'axios';
 
 const USAGE = `Usage: npm run call -- [--as SERVICE] <service> <METHOD> <path> [json-body]
@@ -163,9 +164,9 @@ async function awsTarget(request: CallRequest & { stage: string }): Promise<Targ
     new GetCallerIdentityCommand({}),
   );
   const partition = Arn?.split(':')[1] ?? 'aws';
-  const roleArn = `arn:${partition}:iam::${Account}:role/${request.as}-${request.stage}-${region}-lambdaRole`;
+  const roleArn = `arn:${partition}:iam::${Account}:role/${lambdaRoleName(request.as, request.stage, region)}`;
   // The opt-in trust of a stage deployed with TEST_PRINCIPAL_ARN lets in these session names only.
-  const credentials = assumedRole(roleArn, runner, { region }, `integration-suite-${request.stage}`);
+  const credentials = assumedRole(roleArn, runner, { region }, sessionNameFor(request.stage));
   return { baseURL, region, credentials };
 }
 
