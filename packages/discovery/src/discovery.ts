@@ -1,7 +1,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DiscoveryConfigError, type DiscoveryError, DiscoveryTimeoutError } from './errors';
 import { urlParameterName } from './parameter';
-import { lookUpUrl, type SsmGetParameter } from './ssm-lookup';
+import { lookUpUrl, raceTimer, type SsmGetParameter } from './ssm-lookup';
 
 export type { SsmGetParameter } from './ssm-lookup';
 
@@ -175,14 +175,8 @@ class SsmDiscovery implements Discovery {
 /** A shared request, waited for at most `maxWaitMs` by this caller. */
 function waitAtMost(request: Promise<string>, maxWaitMs: number | undefined, parameterName: string) {
   if (maxWaitMs === undefined || !Number.isFinite(maxWaitMs)) return request;
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new DiscoveryTimeoutError(parameterName, Math.max(0, Math.floor(maxWaitMs)))),
-      Math.max(0, maxWaitMs),
-    );
-  });
-  return Promise.race([request, gaveUp]).finally(() => clearTimeout(timer));
+  const waitMs = Math.max(0, maxWaitMs);
+  return raceTimer(request, waitMs, () => new DiscoveryTimeoutError(parameterName, Math.floor(waitMs)));
 }
 
 function requireStage(stage: string | undefined): string {

@@ -25,23 +25,32 @@ export async function lookUpUrl(
   timeoutMs: number,
 ): Promise<string> {
   const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      abort.abort();
-      reject(new DiscoveryTimeoutError(parameterName, timeoutMs));
-    }, timeoutMs);
-  });
   let output: GetParameterCommandOutput;
   try {
     const request = ssm.send(new GetParameterCommand({ Name: parameterName }), { abortSignal: abort.signal });
     // The race also ends the wait for a client that ignores the signal.
-    output = await Promise.race([request, timedOut]);
+    output = await raceTimer(request, timeoutMs, () => {
+      abort.abort();
+      return new DiscoveryTimeoutError(parameterName, timeoutMs);
+    });
   } catch (error) {
     if (error instanceof DiscoveryTimeoutError) throw error;
     throw toDiscoveryError(error, parameterName, stage);
-  } finally {
-    clearTimeout(timer);
   }
   return parseServiceUrl(parameterName, output.Parameter?.Value);
+}
+
+/**
+ * `work`, unless `ms` pass first: then it rejects with what `timedOut` returns (which may also stop
+ * the work). The timer is cleared either way.
+ *
+ * @example
+ * await raceTimer(request, 2000, () => new DiscoveryTimeoutError('/dev/users/url', 2000));
+ */
+export function raceTimer<T>(work: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(timedOut()), ms);
+  });
+  return Promise.race([work, gaveUp]).finally(() => clearTimeout(timer));
 }
