@@ -3,14 +3,13 @@ import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LocalStage } from '@internal-apis/local-stage';
-import { createSignedClient } from '@internal-apis/signed-client';
 import {
   generatedPositionFor,
   LEAST_UPPER_BOUND,
   originalPositionFor,
   TraceMap,
 } from '@jridgewell/trace-mapping';
-import { REPO_ROOT, startPrivateStage, stopPrivateStage } from './private-stage';
+import { developerClient, REPO_ROOT, startPrivateStage, stopPrivateStage } from './private-stage';
 
 // What `npm start -- --inspect` promises: a debugger attached to the stage's process reaches every
 // function (each runs in a worker thread of it), and a breakpoint set in a TypeScript source of the
@@ -156,12 +155,7 @@ test('a breakpoint in a TypeScript source binds in the function and pauses there
   const line = lineOf(SOURCE, /export const handler/);
   const paused = breakAt(SOURCE, line);
   await post('NodeWorker.enable', { waitForDebuggerOnStart: true });
-  const users = createSignedClient({
-    baseURL: stage.description.services.users?.url ?? '',
-    region: stage.description.region,
-    credentials: async () => stage.developerCredentials,
-    axiosConfig: { validateStatus: () => true },
-  });
+  const users = developerClient(stage, 'users');
 
   const response = users.get('/users/not-a-user');
   response.catch(() => undefined); // awaited below, once the breakpoint was hit

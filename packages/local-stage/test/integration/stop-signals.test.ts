@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { StageDescription } from '@internal-apis/local-stage';
 import { signRequest } from '@internal-apis/signed-client';
+import { isRunning } from '../../src/process-alive';
 
 // `npm start` exactly as a developer runs it (npm, then the CLI through tsx), stopped the ways a
 // terminal stops it while requests are in flight: Ctrl-C, `kill` and closing the terminal reach the
@@ -92,15 +93,6 @@ function readCredentials(file: string): { accessKeyId: string; secretAccessKey: 
   const text = readFileSync(file, 'utf8');
   const value = (name: string) => new RegExp(`^${name} = (.+)$`, 'm').exec(text)?.[1] ?? '';
   return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key') };
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function waitForExit(pid: number): Promise<void> {

@@ -10,22 +10,14 @@
  * timestamp. And from where the stage runs a bundle, its source map's paths name the service's own
  * sources, which is what lets a debugger bind breakpoints in them.
  */
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileDigests } from '../../src/build/file-digests';
 import { extractZip } from '../../src/lambda';
 import { nodeServerlessRunner, serverlessEnv } from '../../src/packaging';
 import { type PreparedService, prepareServices } from '../../src/packaging/prepare-services';
+import { copyServices } from '../fixtures/services/repository-copy';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const SERVICE = 'orders';
@@ -38,21 +30,10 @@ let serviceDir: string;
 let packagedDir: string;
 let prepared: PreparedService;
 
-/** A copy of the repository's layout around two services: shared config, their sources, node_modules linked. */
+/** A copy of the repository's layout around SERVICE and NEIGHBOUR; SERVICE's folder in it. */
 function copyOfServices(): string {
-  const root = path.join(workDir, 'repo');
-  mkdirSync(path.join(root, 'services'), { recursive: true });
-  for (const file of ['serverless-common.yml', 'tsconfig.base.json', 'package.json'])
-    cpSync(path.join(REPO_ROOT, file), path.join(root, file));
-  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'));
-  const skipped = new Set(['.serverless', '.esbuild', '.local-stage', 'node_modules', 'dist']);
-  for (const service of [SERVICE, NEIGHBOUR]) {
-    cpSync(path.join(REPO_ROOT, 'services', service), path.join(root, 'services', service), {
-      recursive: true,
-      filter: (source) => !skipped.has(path.basename(source)),
-    });
-  }
-  return path.join(root, 'services', SERVICE);
+  const [serviceDir = ''] = copyServices(REPO_ROOT, path.join(workDir, 'repo'), [SERVICE, NEIGHBOUR]);
+  return serviceDir;
 }
 
 /** The deployment's timestamp is the one thing two packages of the same inputs differ in. */

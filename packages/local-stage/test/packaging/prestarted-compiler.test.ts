@@ -3,7 +3,7 @@
  * stage then takes it over, with what it answered meanwhile, when it asks for that same job, be the
  * compiler still at work or done already.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../../src/packaging/compiler-process';
 import { compileTemplates } from '../../src/packaging/template-compiler';
 import { compiledTemplateDir, templateInputs } from '../../src/packaging/template-inputs';
+import { copyServices } from '../fixtures/services/repository-copy';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const SERVICE = 'notifications';
@@ -24,16 +25,7 @@ let root: string;
 let serviceDir: string;
 beforeAll(() => {
   root = mkdtempSync(path.join(tmpdir(), 'prestarted-compiler-'));
-  for (const file of ['serverless-common.yml', 'tsconfig.base.json', 'package.json'])
-    cpSync(path.join(REPO_ROOT, file), path.join(root, file));
-  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'));
-  mkdirSync(path.join(root, 'services'));
-  serviceDir = path.join(root, 'services', SERVICE);
-  const skipped = new Set(['.serverless', '.esbuild', '.local-stage', 'node_modules', 'dist']);
-  cpSync(path.join(REPO_ROOT, 'services', SERVICE), serviceDir, {
-    recursive: true,
-    filter: (source) => !skipped.has(path.basename(source)),
-  });
+  [serviceDir = ''] = copyServices(REPO_ROOT, root, [SERVICE]);
 });
 afterEach(() => discardPrestartedCompiler());
 afterAll(() => rmSync(root, { recursive: true, force: true }));
