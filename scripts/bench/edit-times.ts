@@ -2,10 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { signRequest } from '@internal-apis/signed-client';
 import { BenchError, type WatchedChild } from './child-process';
-import { keepAliveAgent, send } from './http';
-import type { StageReady } from './stage-ready';
+import { keepAliveAgent, signedSend } from './http';
 import { type StartedStage, startStage } from './start-times';
 
 export type EditKind = 'handler' | 'template';
@@ -113,21 +111,13 @@ async function servedBy(kind: EditKind, marker: number, stage: StartedStage, age
   const path = kind === 'handler' ? '/users/bench-user' : `/users/bench-user/bench-${marker}`;
   const markerSeen = kind === 'handler' ? whenLogged(stage.child, `bench-marker-${marker}`) : undefined;
   for (const started = performance.now(); performance.now() - started < SERVING_TIMEOUT_MS; ) {
-    const answer = await signedGet(stage.ready, `${base}${path}`, agent);
+    const answer = await signedSend(stage.ready, agent, 'GET', `${base}${path}`);
     const answeredAt = performance.now();
     if (markerSeen?.at !== undefined) return markerSeen.at;
     if (kind === 'template' && !answer.body.includes('Missing Authentication Token')) return answeredAt;
     await new Promise((wait) => setTimeout(wait, POLL_MS));
   }
   throw new BenchError(`The ${kind} edit was not served within ${SERVING_TIMEOUT_MS / 1000} s`);
-}
-
-function signedGet(stage: StageReady, url: string, agent: Agent) {
-  const headers = signRequest({ method: 'GET', url, headers: {} }, stage.developer, {
-    service: 'execute-api',
-    region: stage.description.region,
-  });
-  return send(agent, { method: 'GET', url, headers });
 }
 
 /** `at` becomes the time the child printed a line containing `text`. */

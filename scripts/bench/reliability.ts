@@ -3,13 +3,13 @@ import type { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { signRequest } from '@internal-apis/signed-client';
 import { freePort } from '../lib/free-port';
-import { BenchError, WatchedChild } from './child-process';
-import { type HttpAnswer, keepAliveAgent, send } from './http';
+import { BenchError, type WatchedChild } from './child-process';
+import { type HttpAnswer, keepAliveAgent, signedSend } from './http';
 import { runLoad } from './load';
 import { parseSsmReadsLine } from './ssm-reads';
-import { parseReadyLine, READY_PREFIX, type StageReady } from './stage-ready';
+import type { StageReady } from './stage-ready';
+import { startStage } from './start-times';
 
 export interface ReliabilityOptions {
   /** Concurrent POST /users, each read back. */
@@ -55,7 +55,6 @@ export interface ReliabilityFigures {
   kills: KillRound[];
 }
 
-const READY_TIMEOUT_MS = 180_000;
 const REPO_ROOT = join(__dirname, '../..');
 
 /**
@@ -105,14 +104,7 @@ class StageProcess {
   ) {}
 
   static async start(persist?: string): Promise<StageProcess> {
-    const args = ['--import', 'tsx', join(__dirname, 'stage-child.ts'), '--quiet'];
-    const child = WatchedChild.spawn(process.execPath, persist ? [...args, '--persist', persist] : args, {
-      name: 'local stage (reliability)',
-      cwd: REPO_ROOT,
-      env: process.env,
-      isSecret: (line) => line.startsWith(READY_PREFIX),
-    });
-    const ready = await child.waitFor(parseReadyLine, READY_TIMEOUT_MS);
+    const { ready, child } = await startStage(REPO_ROOT, 'warm', { quiet: true, persist, measureCpu: false });
     return new StageProcess(ready, child);
   }
 
@@ -123,14 +115,8 @@ class StageProcess {
   }
 
   /** A request signed with the developer's keys, as any client would send it. */
-  async call(method: string, url: string, body?: unknown): Promise<HttpAnswer> {
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const headers = signRequest(
-      { method, url, headers: text === undefined ? {} : { 'content-type': 'application/json' }, body: text },
-      this.ready.developer,
-      { service: 'execute-api', region: this.ready.description.region },
-    );
-    return send(this.agent, { method, url, headers, body: text });
+  call(method: string, url: string, body?: unknown): Promise<HttpAnswer> {
+    return signedSend(this.ready, this.agent, method, url, body);
   }
 
   /** GetParameter requests per role so far, as the stage's front door counted them. */

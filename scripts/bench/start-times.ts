@@ -42,6 +42,10 @@ export interface StartOptions {
    * serving) must not wait for it.
    */
   measureCpu?: boolean;
+  /** Without the functions' log lines (stage-child.ts `--quiet`), for sections sending thousands of requests. */
+  quiet?: boolean;
+  /** The stage's data kept in this folder (`--persist`), to survive a kill -9 or not. */
+  persist?: string;
 }
 
 /**
@@ -65,6 +69,8 @@ export async function startStage(
   const started = performance.now();
   const args = ['--import', 'tsx', join(__dirname, 'stage-child.ts'), '--repo', repoRoot];
   if (options.watch) args.push('--watch');
+  if (options.quiet) args.push('--quiet');
+  if (options.persist) args.push('--persist', options.persist);
   const child = WatchedChild.spawn(process.execPath, args, {
     name: `local stage (${kind} start)`,
     cwd: repoRoot,

@@ -1,8 +1,7 @@
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
-import { signRequest } from '@internal-apis/signed-client';
 import { BenchError } from './child-process';
-import { type HttpAnswer, keepAliveAgent, send } from './http';
+import { type HttpAnswer, keepAliveAgent, send, signedSend } from './http';
 import { combine, type LoadResult, runLoad } from './load';
 import { startOffline } from './offline';
 import { cpuSeconds } from './process-stats';
@@ -203,11 +202,7 @@ function serversCpu(pids: number[]): number | undefined {
 
 /** A GET signed afresh for every request, as a caller's client does. */
 function signedGetter(stage: StageReady, url: string, agent: Agent): () => Promise<string> {
-  const signing = { service: 'execute-api', region: stage.description.region };
-  return async () => {
-    const headers = signRequest({ method: 'GET', url, headers: {} }, stage.developer, signing);
-    return problemOf(await send(agent, { method: 'GET', url, headers }), 200);
-  };
+  return async () => problemOf(await signedSend(stage, agent, 'GET', url), 200);
 }
 
 function plainGetter(url: string, agent: Agent): () => Promise<string> {
@@ -222,18 +217,11 @@ function problemOf(answer: HttpAnswer, expected: number): string {
 
 /** POST /users through the front door; the id of the new user. */
 async function createUser(stage: StageReady, usersUrl: string): Promise<string> {
-  const url = `${usersUrl}/users`;
-  const body = JSON.stringify({
+  const agent = keepAliveAgent(1);
+  const answer = await signedSend(stage, agent, 'POST', `${usersUrl}/users`, {
     email: `bench-${Date.now()}-${Math.random()}@example.com`,
     name: 'Benchmark User',
   });
-  const headers = signRequest(
-    { method: 'POST', url, headers: { 'content-type': 'application/json' }, body },
-    stage.developer,
-    { service: 'execute-api', region: stage.description.region },
-  );
-  const agent = keepAliveAgent(1);
-  const answer = await send(agent, { method: 'POST', url, headers, body });
   agent.destroy();
   const problem = problemOf(answer, 201);
   if (problem) throw new BenchError(`Creating the benchmark user failed: ${problem}`);
