@@ -1,5 +1,5 @@
 import type { ServiceDeployInfo } from './deploy-services';
-import type { DeployState, StackView } from './deploy-state';
+import { type DeployState, existingTables, type StackView } from './deploy-state';
 
 /** What to do with one service now that its callees are deployed. */
 export type Decision =
@@ -64,8 +64,7 @@ async function decideCreate(
   state: DeployState,
   pins: Record<string, string>,
 ): Promise<Decision> {
-  const kept: string[] = [];
-  for (const table of service.tables) if (await state.tableExists(table)) kept.push(table);
+  const kept = await existingTables([service], state);
   if (kept.length > 0) {
     return {
       action: 'refuse',

@@ -1,7 +1,7 @@
 import { UsageError, withUsage } from './cli-args';
 import { type RunCommand, runStreaming } from './deploy-runner';
 import { type ServiceDeployInfo, stageKind } from './deploy-services';
-import { awsDeployState, type DeployState } from './deploy-state';
+import { awsDeployState, type DeployState, existingTables } from './deploy-state';
 import { stageTarget } from './stage-args';
 
 const USAGE = `Usage: npm run remove -- --stage dev [--region eu-west-1] [--service users [--with-callers]]
@@ -138,10 +138,7 @@ async function removeInOrder(
     }
     removed.push(service.name);
   }
-  const kept: string[] = [];
-  for (const service of callersFirst) {
-    for (const table of service.tables) if (await state.tableExists(table)) kept.push(table);
-  }
+  const kept = await existingTables(callersFirst, state);
   console.log(`\nRemoved from stage ${stage}: ${removed.join(', ') || 'nothing'}.`);
   if (kept.length > 0) {
     console.log(

@@ -32,6 +32,23 @@ export interface DeployState {
   tableExists(tableName: string): Promise<boolean>;
 }
 
+/**
+ * The tables of `services` that exist in the account: kept by a remove (DeletionPolicy Retain), or
+ * in the way of a new stack.
+ *
+ * @example await existingTables([ordersInfo], state); // ['orders-dev']
+ */
+export async function existingTables(
+  services: Array<{ tables: string[] }>,
+  state: DeployState,
+): Promise<string[]> {
+  const existing: string[] = [];
+  for (const service of services) {
+    for (const table of service.tables) if (await state.tableExists(table)) existing.push(table);
+  }
+  return existing;
+}
+
 /** Who the credentials belong to: the account, and the partition its ARNs use. */
 export interface CallerIdentity {
   account: string;

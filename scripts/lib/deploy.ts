@@ -67,9 +67,10 @@ export async function deployAll(
     try {
       const run = planRun(argv, repoRoot, deps.env);
       await preflight(run, deps);
-      const code = await deployInOrder(run, deps);
+      const state = deps.state(run.region);
+      const code = await deployInOrder(run, deps, state);
       if (code !== 0) return code;
-      return await postDeployCheck(run, deps.state(run.region));
+      return await postDeployCheck(run, state);
     } catch (error) {
       if (!(error instanceof DeployRefused)) throw error;
       console.error(`\n${error.message}`);
@@ -110,9 +111,8 @@ interface Deployed {
   reasons: string[];
 }
 
-async function deployInOrder(run: DeployRun, deps: DeployDependencies): Promise<number> {
+async function deployInOrder(run: DeployRun, deps: DeployDependencies, state: DeployState): Promise<number> {
   const names = run.services.map((service) => service.name);
-  const state = deps.state(run.region);
   const done: Deployed[] = [];
   console.log(`Order (callees first): ${names.join(' → ')}`);
   for (const [index, service] of run.services.entries()) {
