@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { FileDigests } from '../build/file-digests';
 import { serverlessEnv, serverlessHome } from './serverless-runner';
 import { findServices } from './services';
 import { compiledTemplateDir, templateInputs } from './template-inputs';
@@ -113,8 +114,10 @@ let prestarted: Prestarted | undefined;
 export function prestartCompiler(repoRoot: string, options: { stage: string; region?: string }): void {
   if (prestarted) return;
   const framework = frameworkDir(repoRoot);
+  // One digest of each file the services share (serverless-common.yml, the framework's manifests).
+  const digests = new FileDigests();
   const services = findServices(repoRoot).map((service) => {
-    const { key } = templateInputs(service.dir, { ...options, frameworkDir: framework });
+    const { key } = templateInputs(service.dir, { ...options, frameworkDir: framework, digests });
     return { dir: service.dir, outDir: compiledTemplateDir(service.dir, options.stage, key) };
   });
   const toCompile = services.filter(({ outDir }) => !existsSync(path.join(outDir, 'compiled.json')));

@@ -49,12 +49,15 @@ export function templateInputs(
   const digests = options.digests ?? new FileDigests();
   const files = new Set<string>();
   const environment: Record<string, string | undefined> = {};
-  const pending = [path.join(serviceDir, 'serverless.yml')];
+  const serviceYmlFile = path.join(serviceDir, 'serverless.yml');
+  let serviceYml = '';
+  const pending = [serviceYmlFile];
   for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
     if (files.has(file)) continue;
     files.add(file);
     const text = readText(file);
     if (text === undefined) continue;
+    if (file === serviceYmlFile) serviceYml = text;
     for (const [, reference] of text.matchAll(FILE_VARIABLE)) {
       // `${file(../x.yml):key}`: the path is relative to the service folder, as the framework reads it.
       const target = reference?.split(':')[0]?.trim();
@@ -64,7 +67,6 @@ export function templateInputs(
   }
   files.add(path.join(serviceDir, 'package.json'));
   for (const dotenv of dotenvFiles(serviceDir)) files.add(dotenv);
-  const serviceYml = readText(path.join(serviceDir, 'serverless.yml')) ?? '';
   for (const plugin of listedPlugins(serviceYml)) {
     const manifest = resolveManifest(plugin, serviceDir);
     files.add(manifest ?? path.join(serviceDir, 'node_modules', plugin, 'package.json'));
